@@ -1,0 +1,11 @@
+export interface HostOptions {
+  /** Holds config.toml, ledgers, journal and history. */
+  dataDir: string;
+  /** Seed of the embedded sim exchange: same seed, same market. */
+  seed?: number;
+  /** Sim trades per second per market. */
+  simRate?: number;
+  /** Enables debug methods that crash services on purpose (integration and e2e tests only). */
+  testHooks?: boolean;
+  log?: (line: string) => void;
+}
