@@ -36,6 +36,33 @@ export function frameBytes(count: number): number {
   return HEADER_BYTES + count * 8 * COLUMNS.length;
 }
 
+/** A frame with its header written and its row columns as views to fill in place (no second copy). */
+export function allocBarFrame(
+  kind: FrameKind,
+  streamId: number,
+  startIndex: number,
+  first: number,
+  last: number,
+  count: number,
+): { buf: ArrayBuffer; rows: BarRows } {
+  const buf = new ArrayBuffer(frameBytes(count));
+  const dv = new DataView(buf);
+  dv.setUint8(0, kind);
+  dv.setUint8(1, FRAME_VERSION);
+  dv.setUint32(4, streamId, true);
+  dv.setUint32(8, count, true);
+  dv.setInt32(12, startIndex, true);
+  dv.setInt32(16, first, true);
+  dv.setInt32(20, last, true);
+  const rows = {} as BarRows;
+  let at = HEADER_BYTES;
+  for (const c of COLUMNS) {
+    rows[c] = new Float64Array(buf, at, count);
+    at += count * 8;
+  }
+  return { buf, rows };
+}
+
 /** Encodes rows [offset, offset+count) of `cols` into a fresh ArrayBuffer. */
 export function encodeBarFrame(
   kind: FrameKind,
@@ -47,20 +74,8 @@ export function encodeBarFrame(
   offset: number,
   count: number,
 ): ArrayBuffer {
-  const buf = new ArrayBuffer(frameBytes(count));
-  const dv = new DataView(buf);
-  dv.setUint8(0, kind);
-  dv.setUint8(1, FRAME_VERSION);
-  dv.setUint32(4, streamId, true);
-  dv.setUint32(8, count, true);
-  dv.setInt32(12, startIndex, true);
-  dv.setInt32(16, first, true);
-  dv.setInt32(20, last, true);
-  let at = HEADER_BYTES;
-  for (const c of COLUMNS) {
-    new Float64Array(buf, at, count).set(cols[c].subarray(offset, offset + count));
-    at += count * 8;
-  }
+  const { buf, rows } = allocBarFrame(kind, streamId, startIndex, first, last, count);
+  for (const c of COLUMNS) rows[c].set(cols[c].subarray(offset, offset + count));
   return buf;
 }
 

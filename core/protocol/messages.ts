@@ -20,6 +20,8 @@ export interface Methods {
   'quotes.subscribe': { params: { fqme: string }; result: { fqme: string } };
   'quotes.unsubscribe': { params: { fqme: string }; result: { ok: true } };
   'feeds.status': { params: Record<string, never>; result: FeedStatus[] };
+  /** Test hook (host started with testHooks): crashes a service to exercise its supervisor. */
+  'debug.crash': { params: { service: string }; result: { ok: true } };
 }
 
 export type Method = keyof Methods;
@@ -28,7 +30,8 @@ export type Result<M extends Method> = Methods[M]['result'];
 
 export interface Events {
   services: ServiceInfo[];
-  quote: Quote;
+  /** Ticks since the last event; `dropped` counts trades lost to a full queue of a slow client. */
+  quote: Quote & { dropped?: number };
   step: { period: Timeframe; time: number };
   feed: FeedStatus;
   /** A stream's buffer was replaced (worker restart) or extended backwards (history backfill). */
@@ -63,4 +66,5 @@ export const METHODS: readonly Method[] = [
   'quotes.subscribe',
   'quotes.unsubscribe',
   'feeds.status',
+  'debug.crash',
 ];

@@ -78,6 +78,7 @@ const paramCheckers: { [M in Method]: (p: Obj) => Params<M> } = {
   'bars.unsubscribe': (p) => (onlyKeys(p, ['streamId']), { streamId: int(p, 'streamId', 1, 2 ** 31)! }),
   'quotes.subscribe': (p) => (onlyKeys(p, ['fqme']), { fqme: str(p, 'fqme') }),
   'quotes.unsubscribe': (p) => (onlyKeys(p, ['fqme']), { fqme: str(p, 'fqme') }),
+  'debug.crash': (p) => (onlyKeys(p, ['service']), { service: str(p, 'service', 64) }),
 };
 
 /** Parses and validates one client text frame. Throws ProtocolError with the request id when one was readable. */

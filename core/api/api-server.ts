@@ -1,0 +1,70 @@
+import type { ServerConnection } from './connection.js';
+import { Session } from './session.js';
+import type { ApiContext } from './context.js';
+import type { EventName, Events } from '../protocol/messages.js';
+
+/** How often withheld updates (slow clients, quiet markets) and feed liveness are re-checked. */
+const SWEEP_MS = 100;
+
+/**
+ * Host side of the typed API: every connection (WebSocket or Electron port) becomes a Session. Feed events
+ * schedule one flush per turn of the event loop, so a burst of tick batches costs one send per client.
+ */
+export class ApiServer {
+  readonly sessions = new Set<Session>();
+  private flushScheduled = false;
+  private sweepTimer: NodeJS.Timeout;
+  private liveness = new Map<string, boolean>();
+  private unlisten: (() => void)[] = [];
+
+  constructor(private readonly ctx: Omit<ApiContext, 'detach'>) {
+    const hub = ctx.hub;
+    this.unlisten.push(
+      hub.listen({
+        onQuotes: (fqme, packed) => {
+          for (const s of this.sessions) s.onQuotes(fqme, packed);
+          this.scheduleFlush();
+        },
+        onBuffer: (fqme, tf, buf) => {
+          for (const s of this.sessions) s.onBuffer(fqme, tf, buf);
+        },
+        onHistory: (fqme, tf, first) => {
+          for (const s of this.sessions) s.onHistory(fqme, tf, first);
+        },
+        onFeedStatus: (status) => this.broadcast('feed', status),
+      }),
+      ctx.registry.onChange((list) => this.broadcast('services', list)),
+    );
+    this.sweepTimer = setInterval(() => {
+      hub.sweepLiveness(this.liveness);
+      // Covers slow clients that drained, and sampler steps on markets with no ticks to trigger a flush.
+      for (const s of this.sessions) s.flush();
+    }, SWEEP_MS);
+    this.sweepTimer.unref();
+  }
+
+  attach(conn: ServerConnection): Session {
+    const session = new Session(conn, { ...this.ctx, detach: (s) => this.sessions.delete(s) });
+    this.sessions.add(session);
+    return session;
+  }
+
+  broadcast<E extends EventName>(event: E, data: Events[E]): void {
+    for (const s of this.sessions) s.emit(event, data);
+  }
+
+  /** Flushes after the current batch of worker messages, and after a sampler step so new rows go out. */
+  scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      for (const s of this.sessions) s.flush();
+    });
+  }
+
+  close(): void {
+    clearInterval(this.sweepTimer);
+    for (const u of this.unlisten) u();
+  }
+}

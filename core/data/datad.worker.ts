@@ -1,0 +1,94 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { NotFoundError, type DataBackend } from '../brokers/backend.js';
+import { createDataBackend } from '../brokers/index.js';
+import type { Timeframe } from '../protocol/types.js';
+import type { DatadInit, DatadRequest, DatadResult, FromWorker, ToWorker } from './datad-messages.js';
+import { Feed } from './feed.js';
+import { packTicks } from './tick-pack.js';
+
+/**
+ * datad.<broker>: one worker thread per backend in use. It owns the backend's feeds and is the only writer
+ * of their shared OHLCV buffers; the host reads them directly and gets ticks as packed batches.
+ */
+const port = parentPort!;
+const init = workerData as DatadInit;
+const backend: DataBackend = createDataBackend(init.broker, { seed: init.seed, rate: init.rate });
+const feeds = new Map<string, Feed>();
+const opening = new Map<string, Promise<Feed>>();
+let ingested = 0;
+
+const post = (m: FromWorker, transfer?: ArrayBuffer[]) => port.postMessage(m, transfer);
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+async function openFeed(fqme: string): Promise<Feed> {
+  const mkt = await backend.getMktInfo(fqme);
+  const existing = feeds.get(mkt.fqme) ?? opening.get(mkt.fqme);
+  if (existing) return existing;
+  const p = (async () => {
+    const feed = new Feed(mkt, backend, init.history, {
+      onBuffer: (f, timeframe, buf) => post({ t: 'buffer', fqme: f, timeframe, sab: buf.sab }),
+      onHistory: (f, timeframe, first, done) => post({ t: 'history', fqme: f, timeframe, first, done }),
+      onTicks: (f, ticks) => {
+        ingested += ticks.length;
+        const packed = packTicks(ticks);
+        post({ t: 'quotes', fqme: f, packed }, [packed.buffer as ArrayBuffer]);
+      },
+    });
+    await feed.open(Date.now());
+    feeds.set(mkt.fqme, feed);
+    return feed;
+  })();
+  opening.set(mkt.fqme, p);
+  try {
+    const feed = await p;
+    void feed.backfill(yieldToLoop).catch((e) => console.error(`datad.${init.broker}: backfill of ${mkt.fqme} failed:`, e));
+    return feed;
+  } finally {
+    opening.delete(mkt.fqme);
+  }
+}
+
+async function handle(req: DatadRequest): Promise<DatadResult> {
+  switch (req.op) {
+    case 'open': {
+      const feed = await openFeed(req.fqme);
+      return {
+        mkt: feed.mkt,
+        buffers: [...feed.buffers].map(([timeframe, buf]) => ({ timeframe, sab: buf.sab })),
+      };
+    }
+    case 'search':
+      return backend.searchSymbols(req.pattern, req.limit);
+    case 'mktinfo':
+      return backend.getMktInfo(req.fqme);
+  }
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.t === 'req') {
+    handle(m.req).then(
+      (result) => post({ t: 'reply', id: m.id, result }),
+      (e: unknown) =>
+        post({
+          t: 'reply',
+          id: m.id,
+          error: { code: e instanceof NotFoundError ? 'not_found' : 'internal', message: (e as Error).message },
+        }),
+    );
+  } else if (m.t === 'step') {
+    for (const feed of feeds.values()) feed.step(m.period as Timeframe, m.time);
+  } else if (m.t === 'crash') {
+    setImmediate(() => {
+      throw new Error(`datad.${init.broker}: crash requested by a test hook`);
+    });
+  }
+});
+
+let lastStatsAt = Date.now();
+setInterval(() => {
+  const now = Date.now();
+  const rate = (ingested * 1000) / Math.max(1, now - lastStatsAt);
+  ingested = 0;
+  lastStatsAt = now;
+  post({ t: 'stats', feeds: [...feeds.values()].map((f) => f.feedStats()), ingestRate: Math.round(rate) });
+}, 1000).unref();

@@ -1,0 +1,179 @@
+import { parseFqme, FqmeError } from '../protocol/fqme.js';
+import type { FeedStatus, MktPair, SymbolMatch, Timeframe } from '../protocol/types.js';
+import { BACKENDS, knownBackends } from '../brokers/index.js';
+import type { ServiceRegistry } from '../services/registry.js';
+import { OhlcBuffer } from './ohlc-buffer.js';
+import { DatadError, DatadService } from './datad-service.js';
+import type { HistoryDepth } from './datad-messages.js';
+
+export interface FeedHandle {
+  fqme: string;
+  mkt: MktPair;
+  buffers: Map<Timeframe, OhlcBuffer>;
+  lastTickAt: number | null;
+  last: number | null;
+}
+
+export interface HubListener {
+  onQuotes?(fqme: string, packed: Float64Array): void;
+  onBuffer?(fqme: string, timeframe: Timeframe, buf: OhlcBuffer): void;
+  onHistory?(fqme: string, timeframe: Timeframe, first: number, done: boolean): void;
+  onFeedStatus?(status: FeedStatus): void;
+}
+
+export interface HubOptions {
+  seed: number;
+  rate: number;
+  history: HistoryDepth;
+  log: (line: string) => void;
+}
+
+/** A feed with no tick for this long is shown as stale. */
+export const STALE_AFTER_MS = 5_000;
+
+/**
+ * The host's view of every feed: starts `datad.<broker>` on the first request for a backend, attaches to
+ * the shared buffers the worker writes, and fans its events out to the API.
+ */
+export class FeedHub {
+  private feeds = new Map<string, FeedHandle>();
+  private listeners = new Set<HubListener>();
+
+  constructor(
+    private readonly registry: ServiceRegistry,
+    private readonly opts: HubOptions,
+  ) {}
+
+  listen(l: HubListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Validates the fqme and names its backend; throws DatadError('not_found') with a readable reason. */
+  brokerOf(fqme: string): string {
+    let broker: string;
+    try {
+      broker = parseFqme(fqme).broker;
+    } catch (e) {
+      throw new DatadError('not_found', (e as FqmeError).message);
+    }
+    if (!BACKENDS[broker]?.datad) {
+      throw new DatadError('not_found', `unknown backend '${broker}' in '${fqme}': this build has ${knownBackends().join(', ')}`);
+    }
+    return broker;
+  }
+
+  datad(broker: string): Promise<DatadService> {
+    return this.registry.startOrAttach(
+      `datad.${broker}`,
+      async () =>
+        new DatadService(
+          { broker, seed: this.opts.seed, rate: this.opts.rate, history: this.opts.history },
+          {
+            onBuffer: (fqme, tf, sab) => this.replaceBuffer(fqme, tf, sab),
+            onQuotes: (fqme, packed) => this.quotes(fqme, packed),
+            onHistory: (fqme, tf, first, done) => this.emit((l) => l.onHistory?.(fqme, tf, first, done)),
+            onStats: (_b, stats) => {
+              for (const s of stats) {
+                const h = this.feeds.get(s.fqme);
+                if (h) h.last = s.last;
+              }
+            },
+          },
+          () => this.registry.changed(),
+          this.opts.log,
+        ),
+    );
+  }
+
+  async open(fqme: string): Promise<FeedHandle> {
+    const broker = this.brokerOf(fqme);
+    const svc = await this.datad(broker);
+    const r = await svc.open(fqme);
+    let h = this.feeds.get(r.mkt.fqme);
+    if (!h) {
+      h = { fqme: r.mkt.fqme, mkt: r.mkt, buffers: new Map(), lastTickAt: null, last: null };
+      for (const b of r.buffers) h.buffers.set(b.timeframe, OhlcBuffer.attach(b.sab));
+      this.feeds.set(h.fqme, h);
+    }
+    return h;
+  }
+
+  get(fqme: string): FeedHandle | undefined {
+    return this.feeds.get(fqme);
+  }
+
+  async mktInfo(fqme: string): Promise<MktPair> {
+    return (await this.datad(this.brokerOf(fqme))).mktInfo(fqme);
+  }
+
+  /** Searches every backend with a datad endpoint, concurrently; a failing backend does not hide the others. */
+  async search(pattern: string, limit: number): Promise<SymbolMatch[]> {
+    const brokers = knownBackends().filter((b) => BACKENDS[b]!.datad);
+    const results = await Promise.allSettled(brokers.map(async (b) => (await this.datad(b)).search(pattern, limit)));
+    const all: SymbolMatch[] = [];
+    for (const r of results) if (r.status === 'fulfilled') all.push(...r.value);
+    all.sort((a, b) => b.score - a.score || a.fqme.localeCompare(b.fqme));
+    return all.slice(0, limit);
+  }
+
+  step(period: Timeframe, time: number): void {
+    for (const b of knownBackends()) {
+      const svc = this.registry.get(`datad.${b}`) as DatadService | undefined;
+      svc?.step(period, time);
+    }
+  }
+
+  status(now = Date.now()): FeedStatus[] {
+    return [...this.feeds.values()].map((h) => this.statusOf(h, now));
+  }
+
+  private statusOf(h: FeedHandle, now: number): FeedStatus {
+    return {
+      fqme: h.fqme,
+      broker: h.mkt.broker,
+      live: h.lastTickAt !== null && now - h.lastTickAt < STALE_AFTER_MS,
+      lastTickAt: h.lastTickAt,
+    };
+  }
+
+  private quotes(fqme: string, packed: Float64Array): void {
+    const h = this.feeds.get(fqme);
+    if (h && packed.length >= 4) {
+      const wasLive = this.statusOf(h, Date.now()).live;
+      h.lastTickAt = packed[packed.length - 1]!;
+      if (!wasLive) this.emit((l) => l.onFeedStatus?.(this.statusOf(h, Date.now())));
+    }
+    this.emit((l) => l.onQuotes?.(fqme, packed));
+  }
+
+  private replaceBuffer(fqme: string, tf: Timeframe, sab: SharedArrayBuffer): void {
+    const h = this.feeds.get(fqme);
+    if (!h) return;
+    const buf = OhlcBuffer.attach(sab);
+    h.buffers.set(tf, buf);
+    this.emit((l) => l.onBuffer?.(fqme, tf, buf));
+  }
+
+  /** Sweeps feeds for liveness changes (live -> stale) that no tick would announce. */
+  sweepLiveness(previous: Map<string, boolean>): void {
+    const now = Date.now();
+    for (const h of this.feeds.values()) {
+      const s = this.statusOf(h, now);
+      if (previous.get(h.fqme) !== s.live) {
+        previous.set(h.fqme, s.live);
+        this.emit((l) => l.onFeedStatus?.(s));
+      }
+    }
+  }
+
+  private emit(fn: (l: HubListener) => void): void {
+    for (const l of this.listeners) {
+      try {
+        fn(l);
+      } catch (e) {
+        this.opts.log(`feed listener failed: ${(e as Error).stack ?? e}`);
+      }
+    }
+  }
+}

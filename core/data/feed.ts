@@ -1,0 +1,142 @@
+import type { DataBackend } from '../brokers/backend.js';
+import type { MktPair, Tick, Timeframe } from '../protocol/types.js';
+import { OhlcBuffer } from './ohlc-buffer.js';
+import { applyTrade, newWriteStats, stepTo, type WriteStats } from './ohlc-writer.js';
+import type { FeedStats, HistoryDepth } from './datad-messages.js';
+
+/** Live rows each buffer holds before it is compacted: a week of minutes, a day of seconds. */
+const LIVE_ROWS: Record<Timeframe, number> = { 60: 7 * 1440, 1: 86_400 };
+const FIRST_FRAME: Record<Timeframe, number> = { 60: 2_880, 1: 3_600 };
+const BACKFILL_CHUNK = 20_000;
+
+export interface FeedEvents {
+  onBuffer(fqme: string, timeframe: Timeframe, buf: OhlcBuffer): void;
+  onHistory(fqme: string, timeframe: Timeframe, first: number, done: boolean): void;
+  /** Called after a batch was written to the buffers, so a listener reading them sees the batch. */
+  onTicks(fqme: string, ticks: readonly Tick[]): void;
+}
+
+/** One market inside a datad worker: its two buffers, the writer state and the history backfill. */
+export class Feed {
+  readonly buffers = new Map<Timeframe, OhlcBuffer>();
+  readonly stats: Record<Timeframe, WriteStats> = { 1: newWriteStats(), 60: newWriteStats() };
+  lastTickAt: number | null = null;
+  last: number | null = null;
+  private stopStream: (() => void) | null = null;
+  private closed = false;
+
+  constructor(
+    readonly mkt: MktPair,
+    private readonly backend: DataBackend,
+    private readonly depth: HistoryDepth,
+    private readonly events: FeedEvents,
+  ) {}
+
+  /**
+   * Loads the newest history frame, then replays the current minute's ticks so the live bars are complete
+   * from the first update, then streams. Older history is backfilled afterwards, newest first.
+   */
+  async open(nowMs: number): Promise<void> {
+    const minuteStart = Math.floor(nowMs / 60_000) * 60;
+    for (const tf of [60, 1] as const) {
+      const histRows = tf === 60 ? this.depth.rows60 : this.depth.rows1;
+      const buf = OhlcBuffer.create({ capacity: histRows + LIVE_ROWS[tf], origin: histRows, timeframe: tf });
+      const rows = await this.backend.history(this.mkt.fqme, tf, minuteStart, Math.min(histRows, FIRST_FRAME[tf]));
+      buf.prepend(rows, 0, rows.length);
+      this.buffers.set(tf, buf);
+    }
+    this.stopStream = this.backend.streamQuotes(this.mkt.fqme, minuteStart * 1000, (_f, ticks) => this.ingest(ticks));
+  }
+
+  /** Folds a batch of ticks into both buffers under one write section each. */
+  ingest(ticks: readonly Tick[]): void {
+    for (const tf of [60, 1] as const) {
+      if (this.buffers.get(tf)!.roomAbove < 2) this.compact(this.buffers.get(tf)!);
+      const b = this.buffers.get(tf)!;
+      const stats = this.stats[tf];
+      b.beginWrite();
+      for (let i = 0; i < ticks.length; i++) {
+        const t = ticks[i]!;
+        if (t.type === 'trade') applyTrade(b, t.time / 1000, t.price, t.size, stats);
+      }
+      b.endWrite();
+    }
+    const n = ticks.length;
+    if (n > 0) {
+      const lastTick = ticks[n - 1]!;
+      this.lastTickAt = lastTick.time;
+      for (let i = n - 1; i >= 0; i--) {
+        if (ticks[i]!.type === 'trade') {
+          this.last = ticks[i]!.price;
+          break;
+        }
+      }
+      this.events.onTicks(this.mkt.fqme, ticks);
+    }
+  }
+
+  step(period: Timeframe, timeSec: number): void {
+    const buf = this.buffers.get(period);
+    if (!buf) return;
+    if (buf.roomAbove < 2) this.compact(buf);
+    const b = this.buffers.get(period)!;
+    b.beginWrite();
+    stepTo(b, timeSec);
+    b.endWrite();
+  }
+
+  /** Backfills older history chunk by chunk, yielding between chunks so live ticks keep flowing. */
+  async backfill(yieldFn: () => Promise<void>): Promise<void> {
+    for (const tf of [60, 1] as const) {
+      for (;;) {
+        const buf = this.buffers.get(tf)!;
+        if (this.closed) return;
+        if (buf.roomBelow === 0) {
+          this.events.onHistory(this.mkt.fqme, tf, buf.first, true);
+          break;
+        }
+        const oldest = buf.cols.time[buf.first]!;
+        const rows = await this.backend.history(this.mkt.fqme, tf, oldest, Math.min(BACKFILL_CHUNK, buf.roomBelow));
+        if (this.closed || this.buffers.get(tf) !== buf) return;
+        if (rows.length === 0) {
+          this.events.onHistory(this.mkt.fqme, tf, buf.first, true);
+          break;
+        }
+        buf.prepend(rows, 0, rows.length);
+        this.events.onHistory(this.mkt.fqme, tf, buf.first, false);
+        await yieldFn();
+      }
+    }
+  }
+
+  /**
+   * The live area is full: move to a fresh buffer keeping the newest rows (and history room below them).
+   * Readers get the new buffer as a reset; nothing in the kept range changes.
+   */
+  private compact(buf: OhlcBuffer): void {
+    const tf = buf.timeframe as Timeframe;
+    const keep = Math.min(buf.length, buf.capacity - LIVE_ROWS[tf]);
+    const next = OhlcBuffer.create({ capacity: buf.capacity, origin: buf.capacity - LIVE_ROWS[tf], timeframe: tf });
+    const rows = { time: buf.cols.time, open: buf.cols.open, high: buf.cols.high, low: buf.cols.low, close: buf.cols.close, volume: buf.cols.volume };
+    next.prepend(rows, buf.last - keep, keep);
+    this.buffers.set(tf, next);
+    this.events.onBuffer(this.mkt.fqme, tf, next);
+  }
+
+  feedStats(): FeedStats {
+    return {
+      fqme: this.mkt.fqme,
+      trades: this.stats[60].trades,
+      late: this.stats[60].late + this.stats[1].late,
+      overflow: this.stats[60].overflow + this.stats[1].overflow,
+      lastTickAt: this.lastTickAt,
+      last: this.last,
+    };
+  }
+
+  close(): void {
+    this.closed = true;
+    this.stopStream?.();
+    this.stopStream = null;
+  }
+}

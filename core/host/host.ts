@@ -1,0 +1,74 @@
+import { mkdirSync } from 'node:fs';
+import { ServiceRegistry } from '../services/registry.js';
+import { SamplerService } from '../services/samplerd.js';
+import { FeedHub } from '../data/feed-hub.js';
+import { ApiServer } from '../api/api-server.js';
+import type { ServerConnection } from '../api/connection.js';
+import type { DatadService } from '../data/datad-service.js';
+import { knownBackends } from '../brokers/index.js';
+import { loadConfig, type Config } from './config.js';
+import type { HostOptions } from './host-options.js';
+import { VERSION } from './version.js';
+
+/**
+ * The host: Electron's main process or `candlewick serve`, the same code. It owns the service registry,
+ * samplerd, the feed hub (which starts datad workers on demand) and the API every client connects to.
+ */
+export class Host {
+  private constructor(
+    readonly config: Config,
+    readonly registry: ServiceRegistry,
+    readonly hub: FeedHub,
+    readonly api: ApiServer,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async start(opts: HostOptions): Promise<Host> {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const config = loadConfig(opts.dataDir);
+    if (opts.seed !== undefined) config.sim.seed = opts.seed;
+    if (opts.simRate !== undefined) config.sim.rate = opts.simRate;
+    const log = opts.log ?? ((line: string) => console.error(`[candlewick] ${line}`));
+    const registry = new ServiceRegistry();
+    const hub = new FeedHub(registry, {
+      seed: config.sim.seed,
+      rate: config.sim.rate,
+      history: { rows60: config.history.days60 * 1440, rows1: config.history.hours1 * 3600 },
+      log,
+    });
+    const testHooks = opts.testHooks ?? false;
+    let host: Host | undefined;
+    const api = new ApiServer({
+      version: VERSION,
+      registry,
+      hub,
+      testHooks,
+      backends: knownBackends,
+      crash: (service) => host!.crash(service),
+      log,
+    });
+    host = new Host(config, registry, hub, api, log);
+    const samplerd = await registry.startOrAttach('samplerd', async () => new SamplerService(() => registry.changed()));
+    samplerd.sampler.onStep((period, time) => {
+      hub.step(period, time);
+      api.broadcast('step', { period, time });
+    });
+    return host;
+  }
+
+  attach(conn: ServerConnection): void {
+    this.api.attach(conn);
+  }
+
+  crash(service: string): void {
+    const svc = this.registry.get(service) as Partial<DatadService> | undefined;
+    if (!svc || typeof svc.crash !== 'function') throw new Error(`no crashable service '${service}'`);
+    svc.crash();
+  }
+
+  async stop(): Promise<void> {
+    this.api.close();
+    await this.registry.stopAll();
+    this.log('host stopped');
+  }
+}

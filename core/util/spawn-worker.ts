@@ -1,0 +1,17 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+
+/**
+ * Starts a worker from a module next to the caller: the bundled `.js` in dist/, or the `.ts` source under
+ * tests and tsx, where a tiny loader registers tsx inside the worker first (Node 20 workers do not inherit it).
+ */
+export function spawnWorker(callerUrl: string, baseName: string, opts: WorkerOptions = {}): Worker {
+  if (callerUrl.endsWith('.ts')) {
+    const entry = new URL(`./${baseName}.ts`, callerUrl).href;
+    const tsx = pathToFileURL(createRequire(callerUrl).resolve('tsx/esm/api')).href;
+    const boot = `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(entry)});`;
+    return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), opts);
+  }
+  return new Worker(fileURLToPath(new URL(`./${baseName}.js`, callerUrl)), opts);
+}
