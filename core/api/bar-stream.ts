@@ -55,7 +55,7 @@ export class BarStream {
   }
 
   private frame(kind: FrameKind, from: number, to: number): ArrayBuffer {
-    const { buf, rows } = allocBarFrame(kind, this.streamId, from, this.buf.first, this.buf.last, to - from);
+    const { buf, rows } = allocBarFrame(kind, this.streamId, from, this.buf.first, this.buf.last, to - from, this.buf.writtenAt);
     this.buf.readRows(from, to, rows, 0);
     return buf;
   }

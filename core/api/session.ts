@@ -3,6 +3,7 @@ import { parseRequest, ProtocolError, requestIdOf } from '../protocol/validate.j
 import type { ErrorBody, EventName, Events, Method, Params, RequestMsg, Result } from '../protocol/messages.js';
 import type { Timeframe } from '../protocol/types.js';
 import type { OhlcBuffer } from '../data/ohlc-buffer.js';
+import { COLUMNS, HEADER_BYTES } from '../protocol/frames.js';
 import { BarStream } from './bar-stream.js';
 import { QuoteQueue } from './quote-queue.js';
 import type { ApiContext } from './context.js';
@@ -89,7 +90,7 @@ export class Session {
       const stream = this.stream(p.streamId);
       const frame = stream.range(p.from, p.to);
       after.push(() => this.sendBinary(frame));
-      return { rows: (frame.byteLength - 24) / 48 };
+      return { rows: (frame.byteLength - HEADER_BYTES) / (8 * COLUMNS.length) };
     },
     'bars.unsubscribe': (p) => {
       this.stream(p.streamId);

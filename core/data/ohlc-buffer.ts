@@ -17,6 +17,8 @@ const H_CAPACITY = 3;
 const H_TIMEFRAME = 4;
 const HEADER_INTS = 16;
 const HEADER_BYTES = HEADER_INTS * 4;
+/** Float64 slot (in the header's tail) holding the epoch ms of the newest write, for latency tracking. */
+const H_WRITTEN_AT_F64 = 6;
 
 export interface BufferLayout {
   capacity: number;
@@ -27,12 +29,14 @@ export interface BufferLayout {
 
 export class OhlcBuffer {
   readonly header: Int32Array;
+  private readonly headerF64: Float64Array;
   readonly cols: BarRows;
   readonly capacity: number;
   readonly timeframe: number;
 
   private constructor(readonly sab: SharedArrayBuffer) {
     this.header = new Int32Array(sab, 0, HEADER_INTS);
+    this.headerF64 = new Float64Array(sab, 0, HEADER_INTS / 2);
     this.capacity = this.header[H_CAPACITY]!;
     this.timeframe = this.header[H_TIMEFRAME]!;
     const cols = {} as BarRows;
@@ -84,8 +88,14 @@ export class OhlcBuffer {
   beginWrite(): void {
     Atomics.add(this.header, H_SEQ, 1);
   }
-  endWrite(): void {
+  endWrite(writtenAt = performance.timeOrigin + performance.now()): void {
+    this.headerF64[H_WRITTEN_AT_F64] = writtenAt;
     Atomics.add(this.header, H_SEQ, 1);
+  }
+
+  /** Epoch ms of the newest completed write (0 before any). */
+  get writtenAt(): number {
+    return this.headerF64[H_WRITTEN_AT_F64]!;
   }
 
   /** Time of the newest row, or NaN when empty. */

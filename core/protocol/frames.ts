@@ -2,8 +2,10 @@
  * Binary bar frames: one message carries many rows, columnar, so a renderer copies typed arrays
  * instead of parsing objects. Layout (little endian, 8-byte aligned):
  *   u8 kind | u8 version | u16 reserved | u32 streamId | u32 count | i32 startIndex | i32 first | i32 last
- *   then f64[count] for each column in COLUMNS order.
- * `startIndex` is the absolute buffer index of the first row; `first`/`last` are the buffer's bounds at send time.
+ *   | f64 ingestedAt, then f64[count] for each column in COLUMNS order.
+ * `startIndex` is the absolute buffer index of the first row; `first`/`last` are the buffer's bounds at send time;
+ * `ingestedAt` (epoch ms, sub-ms precision) is when datad wrote the newest data in the frame: the start of
+ * the tick-to-chart latency a renderer can measure.
  */
 export const FRAME_VERSION = 1;
 export const FrameKind = { snapshot: 1, update: 2, range: 3 } as const;
@@ -11,7 +13,7 @@ export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
 
 export const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 export type Column = (typeof COLUMNS)[number];
-export const HEADER_BYTES = 24;
+export const HEADER_BYTES = 32;
 
 export interface BarRows {
   time: Float64Array;
@@ -28,6 +30,7 @@ export interface BarFrame {
   startIndex: number;
   first: number;
   last: number;
+  ingestedAt: number;
   count: number;
   rows: BarRows;
 }
@@ -44,6 +47,7 @@ export function allocBarFrame(
   first: number,
   last: number,
   count: number,
+  ingestedAt = 0,
 ): { buf: ArrayBuffer; rows: BarRows } {
   const buf = new ArrayBuffer(frameBytes(count));
   const dv = new DataView(buf);
@@ -54,6 +58,7 @@ export function allocBarFrame(
   dv.setInt32(12, startIndex, true);
   dv.setInt32(16, first, true);
   dv.setInt32(20, last, true);
+  dv.setFloat64(24, ingestedAt, true);
   const rows = {} as BarRows;
   let at = HEADER_BYTES;
   for (const c of COLUMNS) {
@@ -105,6 +110,7 @@ export function decodeBarFrame(buf: ArrayBuffer): BarFrame {
     startIndex: dv.getInt32(12, true),
     first: dv.getInt32(16, true),
     last: dv.getInt32(20, true),
+    ingestedAt: dv.getFloat64(24, true),
     rows,
   };
 }
