@@ -1,0 +1,41 @@
+import { ChartsArea } from './features/chart/ChartsArea.js';
+import { SymbolSearch } from './features/search/SymbolSearch.js';
+import { ServicesPanel } from './features/services/ServicesPanel.js';
+import { useServicesFeed } from './features/services/useServicesFeed.js';
+import { StatusBar } from './features/statusbar/StatusBar.js';
+import { useQuoteFeed } from './features/statusbar/useQuoteFeed.js';
+import { useSession } from './stores/session.js';
+
+function SymbolTitle() {
+  const fqme = useSession((s) => s.fqme);
+  const mkt = useSession((s) => s.mkt);
+  return (
+    <div className="title">
+      <span className="fqme">{fqme}</span>
+      {mkt && mkt.fqme === fqme && (
+        <span className="mkt">
+          tick {mkt.priceTick} · lot {mkt.sizeTick}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function App() {
+  useServicesFeed();
+  useQuoteFeed();
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">candlewick</span>
+        <SymbolSearch />
+        <SymbolTitle />
+      </header>
+      <main className="workspace">
+        <ChartsArea />
+        <ServicesPanel />
+      </main>
+      <StatusBar />
+    </div>
+  );
+}

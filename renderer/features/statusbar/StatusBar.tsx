@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { formatPrice, priceFormatOf } from '../../lib/format.js';
+import { liveness, type Liveness } from '../../lib/liveness.js';
+import { useConnection, type ConnState } from '../../stores/connection.js';
+import { useFeed } from '../../stores/feed.js';
+import { useSession } from '../../stores/session.js';
+
+/** Re-renders every `ms` so time-based state (staleness, retry countdown) moves without new data. */
+function useNow(ms: number): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [ms]);
+  return now;
+}
+
+function connectionText(state: ConnState, attempt: number, retryAt: number | null, now: number): string {
+  if (state === 'connected') return 'connected';
+  if (state === 'connecting') return attempt > 0 ? `reconnecting (attempt ${attempt})` : 'connecting';
+  const wait = retryAt === null ? 0 : Math.max(0, Math.ceil((retryAt - now) / 1000));
+  return wait > 0 ? `disconnected, retry in ${wait}s` : 'disconnected';
+}
+
+const LIVENESS_TEXT: Record<Liveness, string> = { live: 'live', stale: 'stale', down: 'feed down', waiting: 'no ticks yet' };
+
+/** Connection state, loaded symbol, feed liveness and last price: what a trader glances at. */
+export function StatusBar() {
+  const now = useNow(1000);
+  const { state, attempt, retryAt, lastError, serverVersion } = useConnection();
+  const fqme = useSession((s) => s.fqme);
+  const mkt = useSession((s) => s.mkt);
+  const feed = useFeed();
+  const live = liveness(now, feed.lastTickAt, feed.hostLive);
+  const digits = priceFormatOf(mkt && mkt.fqme === fqme ? mkt.priceTick : null).digits;
+  const price = (v: number | null) => (v === null ? '-' : formatPrice(v, digits));
+
+  return (
+    <footer className="status-bar" data-testid="status-bar" data-connection={state}>
+      <span className={`conn conn-${state}`} title={state === 'connected' ? `host ${serverVersion ?? ''}` : (lastError ?? '')}>
+        <span className="dot" aria-hidden />
+        {connectionText(state, attempt, retryAt, now)}
+      </span>
+      <span className="sep" />
+      <span className="fqme" data-testid="status-fqme">
+        {fqme}
+      </span>
+      <span className={`feed feed-${live}`} data-testid="feed-liveness" data-liveness={live}>
+        {LIVENESS_TEXT[live]}
+      </span>
+      <span className="last" data-testid="last-price">
+        last {price(feed.lastPrice)}
+      </span>
+      <span className="quote">
+        bid {price(feed.bid)} ask {price(feed.ask)}
+      </span>
+      <span className="spacer" />
+      <span className="clock">{new Date(now).toLocaleTimeString([], { hour12: false })}</span>
+    </footer>
+  );
+}

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FQME, readLaunchOptions, urlWithFqme } from './launch-options.js';
+
+describe('launch options', () => {
+  it('defaults to the sim bitcoin market', () => {
+    expect(readLaunchOptions('')).toEqual({ fqme: DEFAULT_FQME, slowCount: 20_000, fastCount: 3_600 });
+  });
+  it('reads fqme and snapshot sizes, rejecting nonsense', () => {
+    expect(readLaunchOptions('?fqme=ethusd.spot.sim&bars=1000000&fastBars=-3')).toEqual({
+      fqme: 'ethusd.spot.sim',
+      slowCount: 1_000_000,
+      fastCount: 3_600,
+    });
+    expect(readLaunchOptions('?bars=9999999999').slowCount).toBe(2_000_000);
+    expect(readLaunchOptions('?fqme=%20').fqme).toBe(DEFAULT_FQME);
+  });
+  it('sets fqme in a URL, keeping the rest', () => {
+    expect(urlWithFqme('http://127.0.0.1:7001/?bars=10&fqme=a.b.sim', 'eurusd.fx.sim')).toBe('http://127.0.0.1:7001/?bars=10&fqme=eurusd.fx.sim');
+  });
+});

@@ -1,0 +1,22 @@
+import { create } from 'zustand';
+
+/** The loaded symbol's quote feed, as the status bar shows it. Written at most a few times a second. */
+export interface FeedStore {
+  fqme: string | null;
+  lastPrice: number | null;
+  /** Renderer clock (Date.now()) when the last tick arrived: liveness must not depend on the host's clock. */
+  lastTickAt: number | null;
+  /** The host's own verdict from `feed` events; null until one arrives. */
+  hostLive: boolean | null;
+  bid: number | null;
+  ask: number | null;
+}
+
+export const useFeed = create<FeedStore>(() => ({
+  fqme: null,
+  lastPrice: null,
+  lastTickAt: null,
+  hostLive: null,
+  bid: null,
+  ask: null,
+}));
