@@ -86,6 +86,27 @@ describe('electron-builder.yml', () => {
   });
 });
 
+describe("electron-builder's own loader", () => {
+  // The code path `npm run dist` takes: read the file, merge package.json metadata, validate. Internal modules of
+  // app-builder-lib, so looked up by path from the installed package.
+  const lib = dirname(require.resolve('app-builder-lib/package.json'));
+  const { getConfig, validateConfiguration } = require(join(lib, 'out/util/config/config.js'));
+  const { DebugLogger } = require(join(dirname(require.resolve('builder-util/package.json', { paths: [lib] })), 'out/DebugLogger.js'));
+
+  it('loads and accepts electron-builder.yml', async () => {
+    const loaded = await getConfig(root, join(root, 'electron-builder.yml'), null);
+    await expect(validateConfiguration(loaded, new DebugLogger(false))).resolves.toBeUndefined();
+    expect(loaded.appId).toBe('dev.candlewick.terminal');
+  });
+
+  it('rejects a typo', async () => {
+    const loaded = await getConfig(root, join(root, 'electron-builder.yml'), null);
+    await expect(validateConfiguration({ ...loaded, mac: { ...loaded.mac, categry: 'x' } }, new DebugLogger(false))).rejects.toThrow(
+      /configuration\.mac/,
+    );
+  });
+});
+
 describe('the schema check catches mistakes', () => {
   it('rejects an unknown top-level key, naming it', () => {
     const errors = errorsOf({ ...config, appIdd: 'dev.candlewick.typo' });
