@@ -1,0 +1,94 @@
+/**
+ * A real `candlewick serve` host for one e2e test: `node dist/cli.js serve` on a free port with a throwaway data
+ * directory (small history, so backfill is quick) and the test hooks on (`debug.crash`). The tests drive the same
+ * build a user runs; nothing is mocked.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './paths.js';
+
+/** Small history: 14 days of 1 m bars and one hour of 1 s bars, instead of the default two years. */
+export const FAST_CONFIG_TOML = '[history]\ndays60 = 14\nhours1 = 1\n';
+export const E2E_SEED = 7;
+const START_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 5_000;
+
+/** A fresh data directory with the fast config; the caller removes it. */
+export function makeDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'candlewick-e2e-'));
+  writeFileSync(join(dir, 'config.toml'), FAST_CONFIG_TOML);
+  return dir;
+}
+
+export interface ServeHost {
+  /** http://127.0.0.1:<port>/ */
+  readonly url: string;
+  readonly dataDir: string;
+  /** Everything the host printed so far (attached to a failing test). */
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export async function startServeHost(): Promise<ServeHost> {
+  const cli = join(ROOT, 'dist', 'cli.js');
+  if (!existsSync(cli) || !existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) {
+    throw new Error(`no build at ${join(ROOT, 'dist')}: run \`npm run build\` (or \`npm run test:e2e\`, which builds first)`);
+  }
+  const dataDir = makeDataDir();
+  const args = [cli, 'serve', '--port', '0', '--data-dir', dataDir, '--seed', String(E2E_SEED), '--test-hooks'];
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
+
+  let url: string;
+  try {
+    url = await waitForUrl(child, () => output);
+  } catch (e) {
+    await kill(child);
+    rmSync(dataDir, { recursive: true, force: true });
+    throw e;
+  }
+  return {
+    url,
+    dataDir,
+    log: () => output,
+    stop: async () => {
+      await kill(child);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`host did not start within ${START_TIMEOUT_MS} ms:\n${output()}`)), START_TIMEOUT_MS);
+    const onData = () => {
+      const m = /candlewick serving (http:\/\/\S+)/.exec(output());
+      if (m) done(null, m[1]!.endsWith('/') ? m[1]! : `${m[1]}/`);
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      done(new Error(`host exited before serving (code ${code}, signal ${signal}):\n${output()}`));
+    function done(err: Error | null, url?: string) {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(url!);
+    }
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+    onData();
+  });
+}
+
+async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}

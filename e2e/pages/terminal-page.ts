@@ -1,0 +1,270 @@
+/**
+ * The Candlewick terminal as the e2e tests see it, through the data-testids of DESIGN.md §5 only. One class for both
+ * targets: constructed on a Chromium page served by `candlewick serve`, or on the first window of the Electron app
+ * (same UI, loaded from app://). `entryUrl` is the UI's index for that target; `open(fqme)` adds `?fqme=`.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export type Timeframe = 1 | 60;
+
+export interface Ohlcv {
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  /** The legend compacts volumes (1.2K, 3.4M): this is the displayed text, not a number. */
+  volume: string;
+}
+
+export interface ServiceRow {
+  name: string;
+  state: string;
+  /** From the row's restart counter (↻N); 0 when it shows none. */
+  restarts: number;
+  /** The row's tooltip: the service's last error, if any. */
+  lastError: string | null;
+}
+
+export interface ApiReply {
+  result?: unknown;
+  error?: { code: string; message: string };
+}
+
+const NUM = String.raw`(-?[\d,]*\.?\d+(?:e[-+]?\d+)?)`;
+const LEGEND_RE = new RegExp(String.raw`O\s+${NUM}\s+H\s+${NUM}\s+L\s+${NUM}\s+C\s+${NUM}\s+V\s+(\S+)`, 'i');
+
+/** The O H L C V of a legend text, or null while it shows no bar ("O - H - ..."). */
+export function parseLegend(text: string): Ohlcv | null {
+  const m = LEGEND_RE.exec(text);
+  if (!m) return null;
+  const n = (s: string) => Number(s.replace(/,/g, ''));
+  return { open: n(m[1]!), high: n(m[2]!), low: n(m[3]!), close: n(m[4]!), volume: m[5]! };
+}
+
+export class TerminalPage {
+  constructor(
+    readonly page: Page,
+    /** The UI's entry page: http://127.0.0.1:P/ under serve, app://.../index.html under Electron. */
+    readonly entryUrl: string,
+  ) {}
+
+  /** Loads the UI, optionally on a given symbol (`?fqme=`), and waits until it is connected to the host. */
+  async open(fqme?: string): Promise<void> {
+    const url = new URL(this.entryUrl);
+    if (fqme !== undefined) url.searchParams.set('fqme', fqme);
+    await this.page.goto(url.toString());
+    await expect(this.statusBar).toHaveAttribute('data-connection', 'connected', { timeout: 15_000 });
+  }
+
+  // ---- charts ----
+
+  /** All charts on the page (two per loaded symbol). */
+  get charts(): Locator {
+    return this.page.getByTestId('chart');
+  }
+
+  /** The slow (60: 1 m) or fast (1: 1 s) chart. */
+  chart(timeframe: Timeframe): Locator {
+    return this.page.locator(`[data-testid="chart"][data-timeframe="${timeframe}"]`);
+  }
+
+  /** The legend of a chart: the chart-legend sharing the chart's pane. */
+  legend(timeframe: Timeframe): Locator {
+    return this.chart(timeframe).locator('xpath=..').getByTestId('chart-legend');
+  }
+
+  async legendText(timeframe: Timeframe): Promise<string> {
+    return (await this.legend(timeframe).innerText()).replace(/\s+/g, ' ').trim();
+  }
+
+  async legendBar(timeframe: Timeframe): Promise<Ohlcv | null> {
+    return parseLegend(await this.legendText(timeframe));
+  }
+
+  /** data-fqme of every chart, top to bottom. */
+  async chartFqmes(): Promise<string[]> {
+    return this.charts.evaluateAll((els) => els.map((e) => e.getAttribute('data-fqme') ?? ''));
+  }
+
+  /** Waits until both charts exist for `fqme` (when given) and both legends show a bar with prices. */
+  async waitForCandles(fqme?: string, timeout = 20_000): Promise<void> {
+    for (const tf of [60, 1] as const) {
+      await expect(this.chart(tf)).toBeVisible({ timeout });
+      if (fqme) await expect(this.chart(tf)).toHaveAttribute('data-fqme', fqme, { timeout });
+      await expect.poll(() => this.legendBar(tf), { timeout, message: `legend of the ${tf} s chart shows a bar` }).not.toBeNull();
+    }
+  }
+
+  /**
+   * Waits until the legend of a chart shows something other than `before` (a new trade or a new bar), and returns
+   * the new text. Fails after `timeout`.
+   */
+  async waitForLegendChange(timeframe: Timeframe, before: string, timeout = 15_000): Promise<string> {
+    let now = before;
+    await expect
+      .poll(
+        async () => {
+          now = await this.legendText(timeframe);
+          return now !== before && parseLegend(now) !== null;
+        },
+        { timeout, message: `legend of the ${timeframe} s chart changes from "${before}"` },
+      )
+      .toBe(true);
+    return now;
+  }
+
+  get chartError(): Locator {
+    return this.page.getByTestId('chart-error');
+  }
+
+  // ---- symbol search ----
+
+  get searchBox(): Locator {
+    return this.page.getByTestId('symbol-search');
+  }
+
+  get searchResults(): Locator {
+    return this.page.getByTestId('search-result');
+  }
+
+  /** The highlighted result (what Enter loads). */
+  get selectedResult(): Locator {
+    return this.page.locator('[data-testid="search-result"][aria-selected="true"]');
+  }
+
+  /** ctrl-l from wherever the focus is, then types `pattern` (keyboard only). */
+  async search(pattern: string): Promise<void> {
+    await this.page.keyboard.press('Control+l');
+    await expect(this.searchBox).toBeFocused();
+    await this.page.keyboard.type(pattern, { delay: 20 });
+  }
+
+  async resultFqmes(): Promise<string[]> {
+    return this.searchResults.evaluateAll((els) => els.map((e) => e.getAttribute('data-fqme') ?? ''));
+  }
+
+  async selectedFqme(): Promise<string | null> {
+    if ((await this.selectedResult.count()) === 0) return null;
+    return this.selectedResult.first().getAttribute('data-fqme');
+  }
+
+  /** Moves the highlight with ctrl-j until it is on `fqme` (at most one pass over the results). */
+  async selectWithKeyboard(fqme: string): Promise<void> {
+    await expect(this.searchResults.first()).toBeVisible();
+    await expect(this.page.locator(`[data-testid="search-result"][data-fqme="${fqme}"]`)).toBeVisible();
+    const n = await this.searchResults.count();
+    for (let i = 0; i <= n && (await this.selectedFqme()) !== fqme; i++) await this.page.keyboard.press('Control+j');
+    await expect(this.selectedResult).toHaveAttribute('data-fqme', fqme);
+  }
+
+  // ---- services panel ----
+
+  get servicesPanel(): Locator {
+    return this.page.getByTestId('services');
+  }
+
+  /** Rows of the services panel (expanding it first if it is collapsed). */
+  async servicesRows(): Promise<ServiceRow[]> {
+    await expect(this.servicesPanel).toBeVisible();
+    const expand = this.servicesPanel.locator('button[title="expand"]');
+    if ((await expand.count()) > 0) await expand.click();
+    return this.servicesPanel.locator('[data-service]').evaluateAll((els) =>
+      els.map((e) => {
+        const m = /↻\s*(\d+)/.exec(e.textContent ?? '');
+        return {
+          name: e.getAttribute('data-service') ?? '',
+          state: e.getAttribute('data-state') ?? '',
+          restarts: m ? Number(m[1]) : 0,
+          lastError: e.getAttribute('title'),
+        };
+      }),
+    );
+  }
+
+  async serviceRow(name: string): Promise<ServiceRow | null> {
+    return (await this.servicesRows()).find((r) => r.name === name) ?? null;
+  }
+
+  // ---- status bar ----
+
+  get statusBar(): Locator {
+    return this.page.getByTestId('status-bar');
+  }
+
+  async connectionState(): Promise<string | null> {
+    return this.statusBar.getAttribute('data-connection');
+  }
+
+  // ---- the host API, from inside the page ----
+
+  /**
+   * One call of the typed API over a connection the page opens next to the UI's own: a WebSocket to /api/ws under
+   * serve, a MessagePort from the preload bridge under Electron. Works the same on both targets.
+   */
+  async api(method: string, params: Record<string, unknown> = {}): Promise<ApiReply> {
+    return this.page.evaluate(pageApiCall, { method, params });
+  }
+
+  async screenshot(path: string): Promise<Buffer> {
+    return this.page.screenshot({ path });
+  }
+}
+
+/**
+ * Runs in the page. No DOM lib in this project's tsconfig (core must not see DOM types), hence the `any`s.
+ * The connection is kept on the window so repeated calls do not pile up ports (Electron caps them per window).
+ */
+async function pageApiCall({ method, params }: { method: string; params: Record<string, unknown> }): Promise<ApiReply> {
+  const w = globalThis as any;
+  if (!w.__e2eApi) {
+    w.__e2eApi = new Promise((resolve, reject) => {
+      const pending = new Map<number, (r: ApiReply) => void>();
+      let nextId = 1_000_000;
+      const onText = (data: unknown) => {
+        if (typeof data !== 'string') return;
+        const msg = JSON.parse(data);
+        const cb = typeof msg.id === 'number' ? pending.get(msg.id) : undefined;
+        if (cb) {
+          pending.delete(msg.id);
+          cb(msg);
+        }
+      };
+      const client = (send: (text: string) => void) => ({
+        call: (m: string, p: unknown) =>
+          new Promise<ApiReply>((res) => {
+            const id = nextId++;
+            pending.set(id, res);
+            send(JSON.stringify({ id, method: m, params: p }));
+          }),
+      });
+      const timer = setTimeout(() => reject(new Error('e2e: could not open an API connection from the page')), 5000);
+      const bridge = w.candlewick;
+      if (bridge && typeof bridge.connect === 'function') {
+        const onPort = (e: any) => {
+          if (e.data !== 'candlewick:port' || !e.ports?.[0]) return;
+          w.removeEventListener('message', onPort);
+          clearTimeout(timer);
+          const port = e.ports[0];
+          port.onmessage = (ev: any) => onText(ev.data);
+          resolve(client((t) => port.postMessage(t)));
+        };
+        w.addEventListener('message', onPort);
+        bridge.connect();
+      } else {
+        const loc = w.location;
+        const ws = new w.WebSocket(`${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/api/ws`);
+        ws.onmessage = (ev: any) => onText(ev.data);
+        ws.onopen = () => {
+          clearTimeout(timer);
+          resolve(client((t) => ws.send(t)));
+        };
+        ws.onerror = () => {
+          clearTimeout(timer);
+          reject(new Error('e2e: WebSocket to /api/ws failed'));
+        };
+      }
+    });
+  }
+  const api = await w.__e2eApi;
+  return api.call(method, params);
+}
