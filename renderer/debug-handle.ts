@@ -1,14 +1,23 @@
-import type { ChartController } from './features/chart/chart-controller.js';
+import type { ChartController, LatencyLogs } from './features/chart/chart-controller.js';
 import { LatencyLog, percentile } from './lib/latency-log.js';
 import { useConnection } from './stores/connection.js';
 import { useFeed } from './stores/feed.js';
 import { useServices } from './stores/services.js';
 import { useSession } from './stores/session.js';
 
-/** Tick-to-chart: update frame received -> applied to the chart series (ms). */
-export const latency = new LatencyLog();
-/** Update frame received -> the animation frame that drew it (ms). */
-export const paintLatency = new LatencyLog();
+/**
+ * Tick-to-chart figures (ms), newest last:
+ * - applied: bar update frame received by the renderer -> applied to the chart series;
+ * - painted: received -> the animation frame that drew it;
+ * - ingestApplied / ingestPainted: the same, from datad writing the row (the frame's ingestedAt stamp):
+ *   the end-to-end figure of DESIGN.md §7.
+ */
+export const latency: LatencyLogs = {
+  applied: new LatencyLog(),
+  painted: new LatencyLog(),
+  ingestApplied: new LatencyLog(),
+  ingestPainted: new LatencyLog(),
+};
 /** Live chart controllers by role ('slow' = 1 m, 'fast' = 1 s). */
 export const charts: Record<string, ChartController> = {};
 
@@ -18,26 +27,25 @@ export const charts: Record<string, ChartController> = {};
  */
 export function installDebugHandle(): void {
   const handle = {
+    /** received -> applied, one entry per bar update frame. */
     get latency() {
-      return latency.values;
+      return latency.applied.values;
     },
     get paintLatency() {
-      return paintLatency.values;
+      return latency.painted.values;
+    },
+    get ingestLatency() {
+      return latency.ingestApplied.values;
+    },
+    get ingestPaintLatency() {
+      return latency.ingestPainted.values;
     },
     resetLatency() {
-      latency.clear();
-      paintLatency.clear();
+      for (const log of Object.values(latency)) log.clear();
     },
     latencySummary() {
-      const v = latency.values;
-      const p = paintLatency.values;
-      return {
-        n: v.length,
-        p50: percentile(v, 50),
-        p99: percentile(v, 99),
-        paintP50: percentile(p, 50),
-        paintP99: percentile(p, 99),
-      };
+      const sum = (v: readonly number[]) => ({ n: v.length, p50: percentile(v, 50), p99: percentile(v, 99) });
+      return Object.fromEntries(Object.entries(latency).map(([k, log]) => [k, sum(log.values)]));
     },
     charts,
     stats() {

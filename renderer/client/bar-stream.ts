@@ -9,6 +9,15 @@ export interface BarStreamListener {
   onRows(): void;
 }
 
+/**
+ * The first snapshot is capped so the chart paints at once; rows beyond it (a chart asked to hold a
+ * million bars) are paged in behind it, newest first, in chunks that each cost the page one short task.
+ */
+export const INITIAL_SNAPSHOT_ROWS = 20_000;
+export const PREFETCH_CHUNK_ROWS = 100_000;
+/** A range reply whose frame never comes must not block paging forever. */
+const RANGE_TIMEOUT_MS = 10_000;
+
 /** Frames that arrive before the subscribe reply names their stream id are held this long at most. */
 const MAX_EARLY_FRAMES = 256;
 /** After a `reset` event the host sends a fresh snapshot; if it does not, subscribe again. */
@@ -27,8 +36,11 @@ export class BarStream {
   private dirty: Span | null = null;
   private replaced = false;
   private recvTimes: number[] = [];
+  private ingestTimes: number[] = [];
   private early: BarFrame[] = [];
-  private rangeInFlight = false;
+  /** The span asked with bars.range whose frame has not arrived yet. */
+  private rangeInFlight: Span | null = null;
+  private rangeTimer: ReturnType<typeof setTimeout> | null = null;
   private awaitingSnapshot = false;
   private resetTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
@@ -39,6 +51,7 @@ export class BarStream {
     private readonly client: ApiClient,
     readonly fqme: string,
     readonly timeframe: Timeframe,
+    /** Rows to hold: the first snapshot brings up to INITIAL_SNAPSHOT_ROWS, prefetching the rest. */
     private readonly count: number,
     private readonly listener: BarStreamListener,
   ) {
@@ -47,13 +60,18 @@ export class BarStream {
       if (e.streamId !== this.streamId) return;
       this.hostFirst = e.first;
       if (e.reason === 'reset') this.onReset();
-      else this.listener.onRows(); // more history: the chart may now page further back
+      else {
+        // More history on the host: keep prefetching, and let the chart page further back.
+        this.prefetch();
+        this.listener.onRows();
+      }
     });
   }
 
   /** Subscribes; rejects with the host's ApiError (e.g. not_found for an unknown fqme). */
   async start(): Promise<void> {
-    const res = await this.client.call('bars.subscribe', { fqme: this.fqme, timeframe: this.timeframe, count: this.count });
+    const count = Math.min(this.count, INITIAL_SNAPSHOT_ROWS);
+    const res = await this.client.call('bars.subscribe', { fqme: this.fqme, timeframe: this.timeframe, count });
     if (this.closed) {
       this.unsubscribe(res.streamId);
       return;
@@ -71,6 +89,7 @@ export class BarStream {
     this.offFrame();
     this.offStream();
     if (this.resetTimer) clearTimeout(this.resetTimer);
+    if (this.rangeTimer) clearTimeout(this.rangeTimer);
     if (this.streamId !== null) this.unsubscribe(this.streamId);
   }
 
@@ -82,26 +101,52 @@ export class BarStream {
     return out;
   }
 
-  /** performance.now() of each live update frame since the last call. */
-  takeReceiveTimes(): number[] {
-    const out = this.recvTimes;
+  /**
+   * For each live update frame since the last call: when it arrived (performance.now()) and when datad
+   * wrote its newest row (epoch ms from the frame header, 0 when the host did not say).
+   */
+  takeReceiveTimes(): { received: number[]; ingested: number[] } {
+    const out = { received: this.recvTimes, ingested: this.ingestTimes };
     this.recvTimes = [];
+    this.ingestTimes = [];
     return out;
   }
 
-  /** Asks for older rows [from, to); one request at a time. The reply arrives as a range frame. */
+  /** Asks for older rows [from, to); one request at a time. The rows arrive as a range frame after the reply. */
   requestHistory(span: Span): void {
     if (this.rangeInFlight || this.streamId === null || this.closed || span.to <= span.from) return;
-    this.rangeInFlight = true;
-    this.client
-      .call('bars.range', { streamId: this.streamId, from: span.from, to: span.to })
-      .catch(() => {
-        // A failed page is retried by the next scroll; the chart stays usable with what it has.
-      })
-      .finally(() => {
-        this.rangeInFlight = false;
-        this.listener.onRows();
-      });
+    this.rangeInFlight = span;
+    this.rangeTimer = setTimeout(() => this.rangeDone(), RANGE_TIMEOUT_MS);
+    this.client.call('bars.range', { streamId: this.streamId, from: span.from, to: span.to }).then(
+      (r) => {
+        if (r.rows === 0) this.rangeDone();
+      },
+      // A failed page is retried by the next scroll; the chart stays usable with what it has.
+      () => this.rangeDone(),
+    );
+  }
+
+  /** True while rows beyond the first snapshot are still being paged in. */
+  get prefetching(): boolean {
+    return this.store.length > 0 && this.store.length < this.count && this.store.lo > this.hostFirst;
+  }
+
+  private prefetch(): void {
+    const s = this.store;
+    if (this.rangeInFlight || s.length === 0 || s.length >= this.count || s.lo <= this.hostFirst) return;
+    const want = Math.min(PREFETCH_CHUNK_ROWS, this.count - s.length);
+    // One allocation for everything still to come, instead of a reallocation per chunk.
+    s.reserve(Math.max(this.hostFirst, s.hi - this.count), s.hi);
+    this.requestHistory({ from: Math.max(this.hostFirst, s.lo - want), to: s.lo });
+  }
+
+  private rangeDone(): void {
+    if (this.rangeTimer) clearTimeout(this.rangeTimer);
+    this.rangeTimer = null;
+    this.rangeInFlight = null;
+    if (this.closed) return;
+    this.prefetch();
+    this.listener.onRows();
   }
 
   private onFrame(f: BarFrame): void {
@@ -133,18 +178,23 @@ export class BarStream {
         if (s.generation !== gen) this.replaced = true;
         this.dirty = unionSpan(this.dirty, span);
         this.recvTimes.push(recvAt);
+        this.ingestTimes.push(f.ingestedAt);
         break;
       }
       case FrameKind.range: {
         // Only rows that join the held ones: a stale page from before a reset must not replace the store.
-        if (s.length > 0 && (f.startIndex + f.count < s.lo || f.startIndex > s.hi)) return;
+        if (s.length === 0 || f.startIndex + f.count < s.lo || f.startIndex > s.hi) break;
         this.dirty = unionSpan(this.dirty, s.set(f.startIndex, f.rows, f.count));
         break;
       }
     }
     // Every frame carries the host buffer's bounds at send time: history backfill lowers `first`.
     this.hostFirst = f.first;
-    this.listener.onRows();
+    if (f.kind === FrameKind.range) this.rangeDone();
+    else if (f.kind === FrameKind.snapshot) {
+      this.prefetch();
+      this.listener.onRows();
+    } else this.listener.onRows();
   }
 
   private onReset(): void {

@@ -46,6 +46,20 @@ describe('BarStore', () => {
     expect(s.allocatedBytes / s.length).toBeLessThan(49);
   });
 
+  it('reserves room for history so paging it in does not reallocate', () => {
+    const s = new BarStore();
+    s.set(900_000, makeRows(1000, 900_000, 1));
+    s.reserve(0, 901_000);
+    const bytes = s.allocatedBytes;
+    for (let from = 800_000; from >= 0; from -= 100_000) s.set(from, makeRows(100_000, from, 1));
+    s.set(900_000, makeRows(1000, 900_000, 1));
+    expect([s.lo, s.hi]).toEqual([0, 901_000]);
+    expect(s.allocatedBytes).toBe(bytes);
+    expect(s.allocatedBytes / s.length).toBeLessThan(49);
+    expect(s.time(123_456)).toBe(123_456);
+    expect(s.get('close', 900_999)).toBe(100 + 999 + 1);
+  });
+
   it('replaces its rows on a write that would leave a hole', () => {
     const s = new BarStore();
     s.set(100, makeRows(10, 100, 1));

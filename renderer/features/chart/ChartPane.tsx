@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Timeframe } from '../../../core/protocol/types.js';
 import { BarStream } from '../../client/bar-stream.js';
-import { charts, latency, paintLatency } from '../../debug-handle.js';
+import { charts, latency } from '../../debug-handle.js';
 import { errorMessage, isConnectionLoss } from '../../lib/errors.js';
 import { priceFormatOf } from '../../lib/format.js';
 import { useConnection } from '../../stores/connection.js';
@@ -30,17 +30,19 @@ export function ChartPane({ role, timeframe, count, onController }: Props) {
   const ohlcRef = useRef<HTMLSpanElement>(null);
   const changeRef = useRef<HTMLSpanElement>(null);
   const [controller, setController] = useState<ChartController | null>(null);
+  const [atNewest, setAtNewest] = useState(true);
 
   useEffect(() => {
     // The legend changes on every tick and mouse move: write the DOM directly instead of re-rendering React.
     const onLegend = (s: LegendState) => {
+      const tone = s.hasBar ? (s.up ? ' up' : ' down') : '';
       if (ohlcRef.current) {
         ohlcRef.current.textContent = s.text;
-        ohlcRef.current.className = s.up ? 'ohlc up' : 'ohlc down';
+        ohlcRef.current.className = `ohlc${tone}`;
       }
       if (changeRef.current) {
         changeRef.current.textContent = s.change;
-        changeRef.current.className = s.up ? 'chg up' : 'chg down';
+        changeRef.current.className = `chg${tone}`;
       }
     };
     const c = new ChartController({
@@ -48,8 +50,8 @@ export function ChartPane({ role, timeframe, count, onController }: Props) {
       container: containerRef.current!,
       bandElement: role === 'slow' ? bandRef.current! : undefined,
       onLegend,
+      onFollowChange: setAtNewest,
       latency,
-      paintLatency,
     });
     charts[role] = c;
     setController(c);
@@ -99,15 +101,19 @@ export function ChartPane({ role, timeframe, count, onController }: Props) {
   return (
     <div className={`chart-pane chart-${role}`}>
       <div className="chart-legend" data-testid="chart-legend">
-        <span className="sym">{fqme}</span>
-        <span className="tf">{TF_LABEL[timeframe]}</span>
+        <span className="sym">{fqme}</span> <span className="tf">{TF_LABEL[timeframe]}</span>{' '}
         <span className="ohlc" ref={ohlcRef}>
           O - H - L - C - V -
-        </span>
+        </span>{' '}
         <span className="chg" ref={changeRef} />
       </div>
       <div className="chart" data-testid="chart" data-fqme={fqme} data-timeframe={timeframe} ref={containerRef}>
         <div className="time-band" ref={bandRef} />
+        {!atNewest && (
+          <button type="button" className="to-newest" title="back to the newest bar" onClick={() => controller?.scrollToNewest()}>
+            newest ⇥
+          </button>
+        )}
       </div>
     </div>
   );

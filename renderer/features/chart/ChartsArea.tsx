@@ -22,9 +22,14 @@ export function ChartsArea() {
   useEffect(() => {
     const { slow, fast } = ctl;
     if (!slow || !fast) return;
-    const off = fast.onVisibleTimeSpan((span) => slow.setBand(span));
+    const offs = [
+      fast.onVisibleTimeSpan((span) => slow.setBand(span)),
+      // Crosshairs follow each other: the minute bar holding the hovered second, or the minute's first second.
+      fast.onHoverTime((t) => slow.showCrosshairAt(t)),
+      slow.onHoverTime((t) => fast.showCrosshairAt(t)),
+    ];
     return () => {
-      off();
+      for (const off of offs) off();
       slow.setBand(null);
     };
   }, [ctl]);

@@ -4,7 +4,9 @@ import {
   HistogramSeries,
   type CandlestickData,
   type HistogramData,
+  LineStyle,
   type IChartApi,
+  type IPriceLine,
   type ISeriesApi,
   type LogicalRange,
   type MouseEventParams,
@@ -24,6 +26,7 @@ export interface LegendState {
   text: string;
   change: string;
   up: boolean;
+  hasBar: boolean;
   hovering: boolean;
 }
 
@@ -33,8 +36,17 @@ export interface ChartControllerOptions {
   /** Absolutely positioned element shaded over the time range another chart shows (the slow chart's band). */
   bandElement?: HTMLElement;
   onLegend: (s: LegendState) => void;
-  latency: LatencyLog;
-  paintLatency: LatencyLog;
+  /** Whether the newest bar is in view (false: the user scrolled back; offer a way home). */
+  onFollowChange?: (following: boolean) => void;
+  latency: LatencyLogs;
+}
+
+/** Where tick-to-chart figures go (see debug-handle.ts for what each measures). */
+export interface LatencyLogs {
+  applied: LatencyLog;
+  painted: LatencyLog;
+  ingestApplied: LatencyLog;
+  ingestPainted: LatencyLog;
 }
 
 /** More changed rows than this in one flush are cheaper as one setData than as many update() calls. */
@@ -65,9 +77,25 @@ export class ChartController {
   private hoverIndex: number | null = null;
   private format: PriceFormat = FALLBACK_PRICE_FORMAT;
   private timeSpanListeners = new Set<TimeSpanListener>();
+  private hoverListeners = new Set<(time: number | null) => void>();
+  /**
+   * Our own last-price line: the series' built-in one marks the last bar *of the series*, which is a stale
+   * bar whenever the window does not reach the newest row.
+   */
+  private lastLine: IPriceLine | null = null;
+  private atNewest = true;
   private destroyed = false;
   /** Counters for the debug handle and benchmarks. */
   readonly counters = { flushes: 0, setData: 0, updates: 0, historyRequests: 0 };
+  /**
+   * performance.now() marks of the current stream's first data: when its snapshot arrived in the store
+   * (first flush with rows) and the animation frame that drew it. For the "open a chart" benchmark.
+   */
+  readonly marks: { attachedAt: number; firstDataAt: number | null; firstPaintAt: number | null } = {
+    attachedAt: 0,
+    firstDataAt: null,
+    firstPaintAt: null,
+  };
 
   constructor(private readonly opts: ChartControllerOptions) {
     this.chart = createChart(opts.container, chartOptions(opts.timeframe));
@@ -77,8 +105,8 @@ export class ChartController {
       wickUpColor: COLORS.up,
       wickDownColor: COLORS.down,
       borderVisible: false,
-      priceLineVisible: true,
-      lastValueVisible: true,
+      priceLineVisible: false,
+      lastValueVisible: false,
     });
     this.volume = this.chart.addSeries(HistogramSeries, {
       priceScaleId: '',
@@ -96,6 +124,9 @@ export class ChartController {
   }
 
   attach(stream: BarStream): void {
+    this.marks.attachedAt = performance.now();
+    this.marks.firstDataAt = null;
+    this.marks.firstPaintAt = null;
     const cur = this.stream;
     if (cur && cur !== stream && cur.fqme === stream.fqme && cur.store.length > 0) {
       this.incoming = stream;
@@ -137,6 +168,39 @@ export class ChartController {
     return () => this.timeSpanListeners.delete(cb);
   }
 
+  /** Reports the time (epoch s) of the bar under the mouse, null when the mouse leaves: for crosshair linking. */
+  onHoverTime(cb: (time: number | null) => void): () => void {
+    this.hoverListeners.add(cb);
+    return () => this.hoverListeners.delete(cb);
+  }
+
+  /** Puts the crosshair on the bar holding time `t` (the other chart's hovered time), or clears it. */
+  showCrosshairAt(t: number | null): void {
+    const store = this.stream?.store;
+    const i = t === null || !store ? -1 : store.indexAtOrBefore(t);
+    const w = this.window;
+    if (i < 0 || !store || !w || i < w.from || i >= w.to) {
+      if (this.hoverIndex !== null) {
+        this.chart.clearCrosshairPosition();
+        this.hoverIndex = null;
+        this.emitLegend();
+      }
+      return;
+    }
+    // Synthetic positions fire no crosshair event, so the legend is updated here.
+    this.chart.setCrosshairPosition(store.get('close', i), store.time(i) as UTCTimestamp, this.candles);
+    this.hoverIndex = i;
+    this.emitLegend();
+  }
+
+  /** Back to the newest bars at the current zoom. */
+  scrollToNewest(): void {
+    const store = this.stream?.store;
+    if (!store || store.length === 0) return;
+    this.showNewest({ from: store.lo, to: store.hi });
+    this.updateFollow();
+  }
+
   destroy(): void {
     this.destroyed = true;
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRangeChange);
@@ -157,11 +221,13 @@ export class ChartController {
       lo: s?.lo ?? 0,
       hi: s?.hi ?? 0,
       hostFirst: this.stream?.hostFirst ?? 0,
+      prefetching: this.stream?.prefetching ?? false,
       window: this.window ? { ...this.window } : null,
       seriesRows: this.window ? this.window.to - this.window.from : 0,
       visible: this.visibleAbs(),
       lastBar: s?.lastBar() ?? null,
       ...this.counters,
+      ...this.marks,
     };
   }
 
@@ -182,6 +248,7 @@ export class ChartController {
     } else {
       const data = { from: store.lo, to: store.hi };
       if (replaced || !this.window) this.showNewest(data);
+      if (this.marks.firstDataAt === null) this.markFirstPaint();
       else this.applyRows(dirty, data);
       const visible = this.visibleAbs();
       const next = planWindow(data, this.window, visible, DEFAULT_WINDOW);
@@ -193,6 +260,8 @@ export class ChartController {
       }
     }
     this.recordLatency(received);
+    this.updateLastLine();
+    this.updateFollow();
     this.emitLegend();
     this.emitTimeSpan();
     this.band?.reposition(store, this.window);
@@ -274,7 +343,41 @@ export class ChartController {
     this.heldHi = store.hi;
   }
 
+  private markFirstPaint(): void {
+    const marks = this.marks;
+    marks.firstDataAt = performance.now();
+    requestAnimationFrame(() => {
+      if (marks.firstPaintAt === null) marks.firstPaintAt = performance.now();
+    });
+  }
+
+  private updateLastLine(): void {
+    const last = this.stream?.store.lastBar() ?? null;
+    if (!last || !this.window) {
+      if (this.lastLine) this.candles.removePriceLine(this.lastLine);
+      this.lastLine = null;
+      return;
+    }
+    const color = last.close >= last.open ? COLORS.up : COLORS.down;
+    if (!this.lastLine) {
+      this.lastLine = this.candles.createPriceLine({ price: last.close, color, lineWidth: 1, lineStyle: LineStyle.Dotted, axisLabelVisible: true, title: '' });
+    } else {
+      this.lastLine.applyOptions({ price: last.close, color });
+    }
+  }
+
+  private updateFollow(): void {
+    const store = this.stream?.store;
+    const visible = this.visibleAbs();
+    const atNewest = !store || !visible || store.length === 0 || visible.to >= store.hi - 1;
+    if (atNewest === this.atNewest) return;
+    this.atNewest = atNewest;
+    this.opts.onFollowChange?.(atNewest);
+  }
+
   private clearSeries(): void {
+    if (this.lastLine) this.candles.removePriceLine(this.lastLine);
+    this.lastLine = null;
     if (!this.window) return;
     this.candles.setData([]);
     this.volume.setData([]);
@@ -288,15 +391,24 @@ export class ChartController {
     return { from: r.from + this.window.from, to: r.to + this.window.from };
   }
 
-  private recordLatency(received: number[]): void {
+  private recordLatency({ received, ingested }: { received: number[]; ingested: number[] }): void {
     if (received.length === 0) return;
+    const logs = this.opts.latency;
     const applied = performance.now();
-    for (const t of received) this.opts.latency.push(applied - t);
+    // datad stamps frames with its wall clock (epoch ms); on one machine timeOrigin + now() is the same clock.
+    const epoch = (t: number) => performance.timeOrigin + t;
+    for (let k = 0; k < received.length; k++) {
+      logs.applied.push(applied - received[k]!);
+      if (ingested[k]! > 0) logs.ingestApplied.push(epoch(applied) - ingested[k]!);
+    }
     // lightweight-charts draws in the animation frame it requested during update(); a frame callback
     // registered after it runs right after that draw, which makes this "received -> painted".
     requestAnimationFrame(() => {
       const painted = performance.now();
-      for (const t of received) this.opts.paintLatency.push(painted - t);
+      for (let k = 0; k < received.length; k++) {
+        logs.painted.push(painted - received[k]!);
+        if (ingested[k]! > 0) logs.ingestPainted.push(epoch(painted) - ingested[k]!);
+      }
     });
   }
 
@@ -304,6 +416,7 @@ export class ChartController {
     // Re-windowing and history paging happen in the next flush, never inside the chart's own callback.
     this.scheduler.request();
     this.emitTimeSpan();
+    this.updateFollow();
     this.band?.reposition(this.stream?.store ?? null, this.window);
   };
 
@@ -316,6 +429,10 @@ export class ChartController {
     if (next === this.hoverIndex) return;
     this.hoverIndex = next;
     this.emitLegend();
+    if (this.hoverListeners.size > 0) {
+      const bar = next === null ? null : (this.stream?.store.bar(next) ?? null);
+      for (const cb of this.hoverListeners) cb(bar ? bar.time : null);
+    }
   };
 
   private emitLegend(): void {
@@ -327,6 +444,7 @@ export class ChartController {
       text: legendText(bar, this.format.digits),
       change: changeText(bar),
       up: !!bar && bar.close >= bar.open,
+      hasBar: bar !== null,
       hovering,
     });
   }
