@@ -3,6 +3,7 @@ import { SymbolSearch } from './features/search/SymbolSearch.js';
 import { ServicesPanel } from './features/services/ServicesPanel.js';
 import { useServicesFeed } from './features/services/useServicesFeed.js';
 import { StatusBar } from './features/statusbar/StatusBar.js';
+import { useDocumentTitle } from './features/statusbar/useDocumentTitle.js';
 import { useQuoteFeed } from './features/statusbar/useQuoteFeed.js';
 import { useSession } from './stores/session.js';
 
@@ -24,6 +25,7 @@ function SymbolTitle() {
 export function App() {
   useServicesFeed();
   useQuoteFeed();
+  useDocumentTitle();
   return (
     <div className="app">
       <header className="topbar">
