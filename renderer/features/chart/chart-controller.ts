@@ -1,26 +1,14 @@
-import {
-  CandlestickSeries,
-  createChart,
-  HistogramSeries,
-  type CandlestickData,
-  type HistogramData,
-  LineStyle,
-  type IChartApi,
-  type IPriceLine,
-  type ISeriesApi,
-  type LogicalRange,
-  type MouseEventParams,
-  type UTCTimestamp,
-} from 'lightweight-charts';
+import { createChart, type IChartApi, type MouseEventParams } from 'lightweight-charts';
 import type { BarStream } from '../../client/bar-stream.js';
-import type { Bar, Span } from '../../lib/bar-store.js';
+import type { Bar } from '../../lib/bar-store.js';
 import { FlushScheduler } from '../../lib/flush-scheduler.js';
 import { changeText, FALLBACK_PRICE_FORMAT, legendText, type PriceFormat } from '../../lib/format.js';
 import type { LatencyLog } from '../../lib/latency-log.js';
 import { visibleTimeSpan } from '../../lib/linked-range.js';
-import { DEFAULT_WINDOW, historyRequest, initialWindow, planWindow, rebaseLogical, type LogicalSpan } from '../../lib/windowing.js';
+import { DEFAULT_WINDOW, historyRequest, planWindow } from '../../lib/windowing.js';
+import { chartOptions } from './chart-theme.js';
 import { TimeBand } from './time-band.js';
-import { chartOptions, COLORS, RIGHT_OFFSET } from './chart-theme.js';
+import { WindowedSeries } from './windowed-series.js';
 
 export interface LegendState {
   text: string;
@@ -28,6 +16,14 @@ export interface LegendState {
   up: boolean;
   hasBar: boolean;
   hovering: boolean;
+}
+
+/** Where tick-to-chart figures go (see debug-handle.ts for what each measures). */
+export interface LatencyLogs {
+  applied: LatencyLog;
+  painted: LatencyLog;
+  ingestApplied: LatencyLog;
+  ingestPainted: LatencyLog;
 }
 
 export interface ChartControllerOptions {
@@ -41,55 +37,34 @@ export interface ChartControllerOptions {
   latency: LatencyLogs;
 }
 
-/** Where tick-to-chart figures go (see debug-handle.ts for what each measures). */
-export interface LatencyLogs {
-  applied: LatencyLog;
-  painted: LatencyLog;
-  ingestApplied: LatencyLog;
-  ingestPainted: LatencyLog;
-}
-
-/** More changed rows than this in one flush are cheaper as one setData than as many update() calls. */
-const MAX_INCREMENTAL_ROWS = 64;
-/** Rows asked per history page. */
+/** Rows asked per history page when the user scrolls past what is held. */
 const HISTORY_PAGE = 5000;
 
-type TimeSpanListener = (span: { from: number; to: number } | null) => void;
+type TimeSpan = { from: number; to: number };
 
 /**
- * One lightweight-charts chart (candles + volume on one pane) fed from a BarStream. The series holds only
- * a window of the stream's rows around the visible range (lib/windowing.ts); everything that touches the
- * series happens in flush(), at most once per animation frame (lib/flush-scheduler.ts).
+ * One chart (candles + volume on one pane) fed by a BarStream. The series hold only a window of the
+ * stream's rows around the visible range (windowed-series.ts, lib/windowing.ts); everything that touches
+ * them happens in flush(), at most once per animation frame (lib/flush-scheduler.ts).
  */
 export class ChartController {
   readonly chart: IChartApi;
-  private readonly candles: ISeriesApi<'Candlestick'>;
-  private readonly volume: ISeriesApi<'Histogram'>;
+  private readonly series: WindowedSeries;
   private readonly scheduler: FlushScheduler;
   private readonly band: TimeBand | null;
   private stream: BarStream | null = null;
   /** A replacement stream for the same symbol (after a reconnect): shown once it has rows, so the chart never blanks. */
   private incoming: BarStream | null = null;
-  /** Rows the series holds: [from, to) of the store. */
-  private window: Span | null = null;
-  /** store.hi when the series was last brought up to date: tells whether the window follows the newest row. */
-  private heldHi = 0;
   private hoverIndex: number | null = null;
   private format: PriceFormat = FALLBACK_PRICE_FORMAT;
-  private timeSpanListeners = new Set<TimeSpanListener>();
+  private timeSpanListeners = new Set<(span: TimeSpan | null) => void>();
   private hoverListeners = new Set<(time: number | null) => void>();
-  /**
-   * Our own last-price line: the series' built-in one marks the last bar *of the series*, which is a stale
-   * bar whenever the window does not reach the newest row.
-   */
-  private lastLine: IPriceLine | null = null;
   private atNewest = true;
   private destroyed = false;
-  /** Counters for the debug handle and benchmarks. */
-  readonly counters = { flushes: 0, setData: 0, updates: 0, historyRequests: 0 };
+  readonly counters = { flushes: 0, historyRequests: 0 };
   /**
-   * performance.now() marks of the current stream's first data: when its snapshot arrived in the store
-   * (first flush with rows) and the animation frame that drew it. For the "open a chart" benchmark.
+   * performance.now() marks of the current stream: attached, first rows drawn (series set), and the
+   * animation frame that painted them. For the "open a chart" benchmark.
    */
   readonly marks: { attachedAt: number; firstDataAt: number | null; firstPaintAt: number | null } = {
     attachedAt: 0,
@@ -99,22 +74,7 @@ export class ChartController {
 
   constructor(private readonly opts: ChartControllerOptions) {
     this.chart = createChart(opts.container, chartOptions(opts.timeframe));
-    this.candles = this.chart.addSeries(CandlestickSeries, {
-      upColor: COLORS.up,
-      downColor: COLORS.down,
-      wickUpColor: COLORS.up,
-      wickDownColor: COLORS.down,
-      borderVisible: false,
-      priceLineVisible: false,
-      lastValueVisible: false,
-    });
-    this.volume = this.chart.addSeries(HistogramSeries, {
-      priceScaleId: '',
-      priceFormat: { type: 'volume' },
-      lastValueVisible: false,
-      priceLineVisible: false,
-    });
-    this.chart.priceScale('').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+    this.series = new WindowedSeries(this.chart, DEFAULT_WINDOW);
     this.band = opts.bandElement ? new TimeBand(this.chart, opts.bandElement, opts.timeframe) : null;
     this.scheduler = new FlushScheduler(() => this.flush());
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRangeChange);
@@ -142,7 +102,7 @@ export class ChartController {
   detach(): void {
     this.stream = null;
     this.incoming = null;
-    this.clearSeries();
+    this.series.clear();
     this.emitLegend();
     this.emitTimeSpan();
   }
@@ -154,16 +114,17 @@ export class ChartController {
 
   setPriceFormat(f: PriceFormat): void {
     this.format = f;
-    this.candles.applyOptions({ priceFormat: { type: 'price', precision: f.digits, minMove: f.minMove } });
+    this.series.setPriceFormat(f);
     this.emitLegend();
   }
 
   /** Shades this chart over a time range [from, to] (epoch s): the fast chart's view on the slow chart. */
-  setBand(span: { from: number; to: number } | null): void {
-    this.band?.set(span, this.stream?.store ?? null, this.window);
+  setBand(span: TimeSpan | null): void {
+    this.band?.set(span, this.stream?.store ?? null, this.series.window);
   }
 
-  onVisibleTimeSpan(cb: TimeSpanListener): () => void {
+  /** Reports the time span of the bars in view whenever it changes (null when nothing is drawn). */
+  onVisibleTimeSpan(cb: (span: TimeSpan | null) => void): () => void {
     this.timeSpanListeners.add(cb);
     return () => this.timeSpanListeners.delete(cb);
   }
@@ -178,26 +139,22 @@ export class ChartController {
   showCrosshairAt(t: number | null): void {
     const store = this.stream?.store;
     const i = t === null || !store ? -1 : store.indexAtOrBefore(t);
-    const w = this.window;
-    if (i < 0 || !store || !w || i < w.from || i >= w.to) {
-      if (this.hoverIndex !== null) {
-        this.chart.clearCrosshairPosition();
-        this.hoverIndex = null;
-        this.emitLegend();
-      }
-      return;
+    // Synthetic crosshair positions fire no crosshair event, so the legend is updated here.
+    if (store && i >= 0 && this.series.crosshairAt(store, i)) {
+      this.hoverIndex = i;
+      this.emitLegend();
+    } else if (this.hoverIndex !== null) {
+      this.chart.clearCrosshairPosition();
+      this.hoverIndex = null;
+      this.emitLegend();
     }
-    // Synthetic positions fire no crosshair event, so the legend is updated here.
-    this.chart.setCrosshairPosition(store.get('close', i), store.time(i) as UTCTimestamp, this.candles);
-    this.hoverIndex = i;
-    this.emitLegend();
   }
 
   /** Back to the newest bars at the current zoom. */
   scrollToNewest(): void {
     const store = this.stream?.store;
     if (!store || store.length === 0) return;
-    this.showNewest({ from: store.lo, to: store.hi });
+    this.series.showNewest(store);
     this.updateFollow();
   }
 
@@ -212,6 +169,7 @@ export class ChartController {
   /** What the series and the store hold, for tests and benchmarks. */
   stats() {
     const s = this.stream?.store;
+    const w = this.series.window;
     return {
       fqme: this.stream?.fqme ?? null,
       timeframe: this.opts.timeframe,
@@ -222,11 +180,12 @@ export class ChartController {
       hi: s?.hi ?? 0,
       hostFirst: this.stream?.hostFirst ?? 0,
       prefetching: this.stream?.prefetching ?? false,
-      window: this.window ? { ...this.window } : null,
-      seriesRows: this.window ? this.window.to - this.window.from : 0,
-      visible: this.visibleAbs(),
+      window: w ? { ...w } : null,
+      seriesRows: w ? w.to - w.from : 0,
+      visible: this.series.visibleAbs(),
       lastBar: s?.lastBar() ?? null,
       ...this.counters,
+      ...this.series.counters,
       ...this.marks,
     };
   }
@@ -244,103 +203,27 @@ export class ChartController {
     const { span: dirty, replaced } = stream.takeDirty();
     const received = stream.takeReceiveTimes();
     if (store.length === 0) {
-      this.clearSeries();
+      this.series.clear();
     } else {
-      const data = { from: store.lo, to: store.hi };
-      if (replaced || !this.window) this.showNewest(data);
+      if (replaced) this.series.showNewest(store);
+      else this.series.sync(store, dirty);
       if (this.marks.firstDataAt === null) this.markFirstPaint();
-      else this.applyRows(dirty, data);
-      const visible = this.visibleAbs();
-      const next = planWindow(data, this.window, visible, DEFAULT_WINDOW);
-      if (next) this.setWindow(next, true);
+      const data = { from: store.lo, to: store.hi };
+      const visible = this.series.visibleAbs();
+      const next = planWindow(data, this.series.window, visible, DEFAULT_WINDOW);
+      if (next) this.series.setWindow(store, next, true);
       const older = historyRequest(data, stream.hostFirst, visible, HISTORY_PAGE, DEFAULT_WINDOW);
       if (older) {
         this.counters.historyRequests++;
         stream.requestHistory(older);
       }
+      this.series.setLastPrice(store.lastBar());
     }
     this.recordLatency(received);
-    this.updateLastLine();
     this.updateFollow();
     this.emitLegend();
     this.emitTimeSpan();
-    this.band?.reposition(store, this.window);
-  }
-
-  /** A new store content (first snapshot, reset, another symbol): newest bars, zoom kept. */
-  private showNewest(data: Span): void {
-    const ts = this.chart.timeScale();
-    const before = ts.getVisibleLogicalRange();
-    const next = initialWindow(data, DEFAULT_WINDOW);
-    this.setWindow(next, false);
-    if (before) {
-      const width = Math.max(20, before.to - before.from);
-      const last = next.to - next.from - 1;
-      ts.setVisibleLogicalRange({ from: last + RIGHT_OFFSET - width, to: last + RIGHT_OFFSET });
-    }
-  }
-
-  /** Brings the series up to date with rows written since the last flush: update() for a few, setData for many. */
-  private applyRows(dirty: Span | null, data: Span): void {
-    const w = this.window!;
-    // The series held the newest row at the last apply: appended rows join it (the view follows them).
-    const following = w.to === this.heldHi;
-    const newTo = following ? data.to : w.to;
-    this.heldHi = data.to;
-    let start = Infinity;
-    let end = -Infinity;
-    if (dirty) {
-      start = Math.max(dirty.from, w.from);
-      end = Math.min(dirty.to, newTo);
-    }
-    if (newTo > w.to) {
-      start = Math.min(start, w.to);
-      end = Math.max(end, newTo);
-    }
-    if (!(end > start)) return;
-    if (end - start > MAX_INCREMENTAL_ROWS) {
-      this.setWindow({ from: w.from, to: newTo }, true);
-      return;
-    }
-    const store = this.stream!.store;
-    let seriesLast = w.to - 1;
-    try {
-      for (let i = start; i < end; i++) {
-        const historical = i < seriesLast;
-        const bar = store.bar(i)!;
-        this.candles.update(candle(bar), historical);
-        this.volume.update(volumeBar(bar), historical);
-        this.counters.updates++;
-        if (i > seriesLast) seriesLast = i;
-      }
-      this.window = { from: w.from, to: Math.max(w.to, end) };
-    } catch {
-      // An out-of-order row (should not happen) must not freeze the chart: redraw the window whole.
-      this.setWindow({ from: w.from, to: newTo }, true);
-    }
-  }
-
-  private setWindow(next: Span, keepView: boolean): void {
-    const store = this.stream!.store;
-    const ts = this.chart.timeScale();
-    const before = keepView && this.window ? ts.getVisibleLogicalRange() : null;
-    const v = store.view(next);
-    const n = v.to - v.from;
-    const candles: CandlestickData[] = new Array<CandlestickData>(n);
-    const volumes: HistogramData[] = new Array<HistogramData>(n);
-    for (let k = 0; k < n; k++) {
-      const time = v.time[k]! as UTCTimestamp;
-      const open = v.open[k]!;
-      const close = v.close[k]!;
-      candles[k] = { time, open, high: v.high[k]!, low: v.low[k]!, close };
-      volumes[k] = { time, value: v.volume[k]!, color: close >= open ? COLORS.upVolume : COLORS.downVolume };
-    }
-    this.candles.setData(candles);
-    this.volume.setData(volumes);
-    this.counters.setData++;
-    if (before && this.window) ts.setVisibleLogicalRange(rebaseLogical(before, this.window.from, v.from));
-    this.window = { from: v.from, to: v.to };
-    this.heldHi = store.hi;
+    this.band?.reposition(store, this.series.window);
   }
 
   private markFirstPaint(): void {
@@ -351,44 +234,13 @@ export class ChartController {
     });
   }
 
-  private updateLastLine(): void {
-    const last = this.stream?.store.lastBar() ?? null;
-    if (!last || !this.window) {
-      if (this.lastLine) this.candles.removePriceLine(this.lastLine);
-      this.lastLine = null;
-      return;
-    }
-    const color = last.close >= last.open ? COLORS.up : COLORS.down;
-    if (!this.lastLine) {
-      this.lastLine = this.candles.createPriceLine({ price: last.close, color, lineWidth: 1, lineStyle: LineStyle.Dotted, axisLabelVisible: true, title: '' });
-    } else {
-      this.lastLine.applyOptions({ price: last.close, color });
-    }
-  }
-
   private updateFollow(): void {
     const store = this.stream?.store;
-    const visible = this.visibleAbs();
+    const visible = this.series.visibleAbs();
     const atNewest = !store || !visible || store.length === 0 || visible.to >= store.hi - 1;
     if (atNewest === this.atNewest) return;
     this.atNewest = atNewest;
     this.opts.onFollowChange?.(atNewest);
-  }
-
-  private clearSeries(): void {
-    if (this.lastLine) this.candles.removePriceLine(this.lastLine);
-    this.lastLine = null;
-    if (!this.window) return;
-    this.candles.setData([]);
-    this.volume.setData([]);
-    this.window = null;
-    this.heldHi = 0;
-  }
-
-  private visibleAbs(): LogicalSpan | null {
-    const r = this.chart.timeScale().getVisibleLogicalRange();
-    if (!r || !this.window) return null;
-    return { from: r.from + this.window.from, to: r.to + this.window.from };
   }
 
   private recordLatency({ received, ingested }: { received: number[]; ingested: number[] }): void {
@@ -412,20 +264,21 @@ export class ChartController {
     });
   }
 
-  private readonly onRangeChange = (_r: LogicalRange | null): void => {
+  private readonly onRangeChange = (): void => {
     // Re-windowing and history paging happen in the next flush, never inside the chart's own callback.
     this.scheduler.request();
     this.emitTimeSpan();
     this.updateFollow();
-    this.band?.reposition(this.stream?.store ?? null, this.window);
+    this.band?.reposition(this.stream?.store ?? null, this.series.window);
   };
 
   private readonly onSizeChange = (): void => {
-    this.band?.reposition(this.stream?.store ?? null, this.window);
+    this.band?.reposition(this.stream?.store ?? null, this.series.window);
   };
 
   private readonly onCrosshair = (p: MouseEventParams): void => {
-    const next = p.point && p.logical !== undefined && this.window ? this.window.from + Math.round(p.logical) : null;
+    const w = this.series.window;
+    const next = p.point && p.logical !== undefined && w ? w.from + Math.round(p.logical) : null;
     if (next === this.hoverIndex) return;
     this.hoverIndex = next;
     this.emitLegend();
@@ -438,31 +291,21 @@ export class ChartController {
   private emitLegend(): void {
     const store = this.stream?.store;
     let bar: Bar | null = null;
-    const hovering = this.hoverIndex !== null;
     if (store) bar = (this.hoverIndex !== null ? store.bar(this.hoverIndex) : null) ?? store.lastBar();
     this.opts.onLegend({
       text: legendText(bar, this.format.digits),
       change: changeText(bar),
       up: !!bar && bar.close >= bar.open,
       hasBar: bar !== null,
-      hovering,
+      hovering: this.hoverIndex !== null,
     });
   }
 
   private emitTimeSpan(): void {
     if (this.timeSpanListeners.size === 0) return;
     const store = this.stream?.store;
-    const visible = this.visibleAbs();
+    const visible = this.series.visibleAbs();
     const span = store && visible ? visibleTimeSpan(store, this.opts.timeframe, visible) : null;
     for (const cb of this.timeSpanListeners) cb(span);
   }
 }
-
-function candle(b: Bar): CandlestickData {
-  return { time: b.time as UTCTimestamp, open: b.open, high: b.high, low: b.low, close: b.close };
-}
-
-function volumeBar(b: Bar): HistogramData {
-  return { time: b.time as UTCTimestamp, value: b.volume, color: b.close >= b.open ? COLORS.upVolume : COLORS.downVolume };
-}
-

@@ -1,0 +1,191 @@
+import {
+  CandlestickSeries,
+  HistogramSeries,
+  LineStyle,
+  type CandlestickData,
+  type HistogramData,
+  type IChartApi,
+  type IPriceLine,
+  type ISeriesApi,
+  type UTCTimestamp,
+} from 'lightweight-charts';
+import type { Bar, BarStore, Span } from '../../lib/bar-store.js';
+import type { PriceFormat } from '../../lib/format.js';
+import { initialWindow, rebaseLogical, type LogicalSpan, type WindowOptions } from '../../lib/windowing.js';
+import { COLORS, RIGHT_OFFSET } from './chart-theme.js';
+
+/** More changed rows than this in one flush are cheaper as one setData than as many update() calls. */
+const MAX_INCREMENTAL_ROWS = 64;
+
+/**
+ * The candle and volume series of one price pane, holding rows [window.from, window.to) of a BarStore.
+ * Series logical index k is store row window.from + k; every method keeps that true, and keeps the same
+ * bars in view when the window moves (so re-windowing is invisible to the user).
+ */
+export class WindowedSeries {
+  readonly candles: ISeriesApi<'Candlestick'>;
+  private readonly volume: ISeriesApi<'Histogram'>;
+  /** Rows the series holds. */
+  window: Span | null = null;
+  /** store.hi when the series was last brought up to date: tells whether the window follows the newest row. */
+  private heldHi = 0;
+  /**
+   * Our own last-price line: the built-in one marks the last bar *of the series*, a stale bar whenever the
+   * window does not reach the newest row.
+   */
+  private lastLine: IPriceLine | null = null;
+  readonly counters = { setData: 0, updates: 0 };
+
+  constructor(
+    private readonly chart: IChartApi,
+    private readonly opts: WindowOptions,
+  ) {
+    this.candles = chart.addSeries(CandlestickSeries, {
+      upColor: COLORS.up,
+      downColor: COLORS.down,
+      wickUpColor: COLORS.up,
+      wickDownColor: COLORS.down,
+      borderVisible: false,
+      priceLineVisible: false,
+      lastValueVisible: false,
+    });
+    this.volume = chart.addSeries(HistogramSeries, {
+      priceScaleId: '',
+      priceFormat: { type: 'volume' },
+      lastValueVisible: false,
+      priceLineVisible: false,
+    });
+    chart.priceScale('').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
+  }
+
+  setPriceFormat(f: PriceFormat): void {
+    this.candles.applyOptions({ priceFormat: { type: 'price', precision: f.digits, minMove: f.minMove } });
+  }
+
+  /** The visible logical range in store indices, null before anything is drawn. */
+  visibleAbs(): LogicalSpan | null {
+    const r = this.chart.timeScale().getVisibleLogicalRange();
+    if (!r || !this.window) return null;
+    return { from: r.from + this.window.from, to: r.to + this.window.from };
+  }
+
+  /** New store content (first snapshot, reset, another symbol, "back to newest"): the newest bars, zoom kept. */
+  showNewest(store: BarStore): void {
+    const ts = this.chart.timeScale();
+    const before = ts.getVisibleLogicalRange();
+    const next = initialWindow({ from: store.lo, to: store.hi }, this.opts);
+    this.setWindow(store, next, false);
+    if (before) {
+      const width = Math.max(20, before.to - before.from);
+      const last = next.to - next.from - 1;
+      ts.setVisibleLogicalRange({ from: last + RIGHT_OFFSET - width, to: last + RIGHT_OFFSET });
+    }
+  }
+
+  /** Brings the series up to date with rows written since the last sync: update() for a few, setData for many. */
+  sync(store: BarStore, dirty: Span | null): void {
+    const w = this.window;
+    if (!w) return this.showNewest(store);
+    // The series held the newest row at the last sync: appended rows join it (and the view follows them).
+    const following = w.to === this.heldHi;
+    const newTo = following ? store.hi : w.to;
+    this.heldHi = store.hi;
+    let start = Infinity;
+    let end = -Infinity;
+    if (dirty) {
+      start = Math.max(dirty.from, w.from);
+      end = Math.min(dirty.to, newTo);
+    }
+    if (newTo > w.to) {
+      start = Math.min(start, w.to);
+      end = Math.max(end, newTo);
+    }
+    if (!(end > start)) return;
+    if (end - start > MAX_INCREMENTAL_ROWS) return this.setWindow(store, { from: w.from, to: newTo }, true);
+    let seriesLast = w.to - 1;
+    try {
+      for (let i = start; i < end; i++) {
+        // The host rewrites its last two rows; the older of them is a "historical" update for the series.
+        const historical = i < seriesLast;
+        const bar = store.bar(i)!;
+        this.candles.update(candle(bar), historical);
+        this.volume.update(volumeBar(bar), historical);
+        this.counters.updates++;
+        if (i > seriesLast) seriesLast = i;
+      }
+      this.window = { from: w.from, to: Math.max(w.to, end) };
+    } catch {
+      // An out-of-order row (should not happen) must not freeze the chart: redraw the window whole.
+      this.setWindow(store, { from: w.from, to: newTo }, true);
+    }
+  }
+
+  /** Replaces the series with rows `next` of the store; with keepView the same bars stay on screen. */
+  setWindow(store: BarStore, next: Span, keepView: boolean): void {
+    const ts = this.chart.timeScale();
+    const before = keepView && this.window ? ts.getVisibleLogicalRange() : null;
+    const v = store.view(next);
+    const n = v.to - v.from;
+    const candles = new Array<CandlestickData>(n);
+    const volumes = new Array<HistogramData>(n);
+    for (let k = 0; k < n; k++) {
+      const time = v.time[k]! as UTCTimestamp;
+      const open = v.open[k]!;
+      const close = v.close[k]!;
+      candles[k] = { time, open, high: v.high[k]!, low: v.low[k]!, close };
+      volumes[k] = { time, value: v.volume[k]!, color: close >= open ? COLORS.upVolume : COLORS.downVolume };
+    }
+    this.candles.setData(candles);
+    this.volume.setData(volumes);
+    this.counters.setData++;
+    if (before && this.window) ts.setVisibleLogicalRange(rebaseLogical(before, this.window.from, v.from));
+    this.window = { from: v.from, to: v.to };
+    this.heldHi = store.hi;
+  }
+
+  clear(): void {
+    this.setLastPrice(null);
+    if (!this.window) return;
+    this.candles.setData([]);
+    this.volume.setData([]);
+    this.window = null;
+    this.heldHi = 0;
+  }
+
+  /** Moves the last-price line to the newest bar's close (null removes it). */
+  setLastPrice(last: Bar | null): void {
+    if (!last) {
+      if (this.lastLine) this.candles.removePriceLine(this.lastLine);
+      this.lastLine = null;
+      return;
+    }
+    const color = last.close >= last.open ? COLORS.up : COLORS.down;
+    if (this.lastLine) this.lastLine.applyOptions({ price: last.close, color });
+    else {
+      this.lastLine = this.candles.createPriceLine({
+        price: last.close,
+        color,
+        lineWidth: 1,
+        lineStyle: LineStyle.Dotted,
+        axisLabelVisible: true,
+        title: '',
+      });
+    }
+  }
+
+  /** Puts the crosshair on store row `i` if the series holds it; returns whether it did. */
+  crosshairAt(store: BarStore, i: number): boolean {
+    const w = this.window;
+    if (!w || i < w.from || i >= w.to) return false;
+    this.chart.setCrosshairPosition(store.get('close', i), store.time(i) as UTCTimestamp, this.candles);
+    return true;
+  }
+}
+
+function candle(b: Bar): CandlestickData {
+  return { time: b.time as UTCTimestamp, open: b.open, high: b.high, low: b.low, close: b.close };
+}
+
+function volumeBar(b: Bar): HistogramData {
+  return { time: b.time as UTCTimestamp, value: b.volume, color: b.close >= b.open ? COLORS.upVolume : COLORS.downVolume };
+}
