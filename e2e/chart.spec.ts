@@ -7,6 +7,7 @@ test.describe('chart', () => {
     await terminal.open('xbtusd.spot.sim');
     await terminal.waitForCandles('xbtusd.spot.sim');
     expect(await terminal.connectionState()).toBe('connected');
+    await expect(terminal.page.getByTestId('feed-liveness')).toHaveAttribute('data-liveness', 'live', { timeout: 15_000 });
 
     // Two charts for the symbol: slow (1 m) on top, fast (1 s) below.
     expect(await terminal.chartFqmes()).toEqual(['xbtusd.spot.sim', 'xbtusd.spot.sim']);
@@ -46,6 +47,26 @@ test.describe('chart', () => {
     const before = await terminal.legendText(1);
     const after = await terminal.waitForLegendChange(1, before);
     expect(after).toContain('xbtusd.spot.sim');
+  });
+
+  test('the legend shows the hovered bar, and the last bar again when the mouse leaves', async ({ terminal }) => {
+    await terminal.open('dogeusd.spot.sim');
+    await terminal.waitForCandles('dogeusd.spot.sim');
+    // The slow (1 m) chart only scrolls when a new minute starts: stay clear of a minute boundary.
+    const intoMinute = Date.now() % 60_000;
+    if (intoMinute > 50_000) await terminal.page.waitForTimeout(60_000 - intoMinute + 1_000);
+    const box = (await terminal.chart(60).boundingBox())!;
+    // An old bar, a third of the way in: its O H L C V no longer change.
+    await terminal.page.mouse.move(box.x + box.width * 0.33, box.y + box.height * 0.5);
+    await expect.poll(() => terminal.legendBar(60)).not.toBeNull();
+    const hovered = await terminal.legendText(60);
+    await terminal.page.waitForTimeout(2_500);
+    expect(await terminal.legendText(60), 'legend frozen on the hovered (historical) bar').toBe(hovered);
+
+    // Off the chart: the legend follows the live bar again.
+    await terminal.page.mouse.move(box.x + box.width / 2, 5);
+    const live = await terminal.waitForLegendChange(60, hovered);
+    await terminal.waitForLegendChange(60, live);
   });
 
   test('different markets draw on their own price scales', async ({ terminal }) => {

@@ -24,6 +24,8 @@ interface TestFixtures {
   terminal: TerminalPage;
   /** http://127.0.0.1:P/ of the serve host, or null under Electron (no HTTP server there). */
   hostUrl: string | null;
+  /** The serve host process (kill, restart), or null under Electron, where the host lives in the app's main process. */
+  serveHost: ServeHost | null;
   /** Saves a full-page screenshot to test-results/screenshots/<project>/<name>.png and attaches it. */
   snap: (name: string) => Promise<{ path: string; png: Buffer }>;
   /** Internal: the running session behind `terminal` and `hostUrl`. */
@@ -39,7 +41,7 @@ interface Session {
   page: Page;
   entryUrl: string;
   hostUrl: string | null;
-  log: () => string;
+  host: ServeHost | null;
 }
 
 const VIEWPORT = { width: 1400, height: 900 };
@@ -64,7 +66,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const page = await context.newPage();
       const consoleLines = collectConsole(page);
       try {
-        await use({ page, entryUrl: host.url, hostUrl: host.url, log: host.log });
+        await use({ page, entryUrl: host.url, hostUrl: host.url, host });
       } finally {
         await onFailure(testInfo, page, host, consoleLines);
         await context.close();
@@ -101,7 +103,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       const entryUrl = `${current.origin}${current.pathname}`;
       const consoleLines = collectConsole(page);
       try {
-        await use({ page, entryUrl, hostUrl: null, log: () => output });
+        await use({ page, entryUrl, hostUrl: null, host: null });
       } finally {
         await onFailure(testInfo, page, { log: () => output }, consoleLines);
       }
@@ -117,6 +119,10 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 
   hostUrl: async ({ session }, use) => {
     await use(session.hostUrl);
+  },
+
+  serveHost: async ({ session }, use) => {
+    await use(session.host);
   },
 
   snap: async ({ session }, use, testInfo) => {

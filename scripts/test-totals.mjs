@@ -40,6 +40,8 @@ export function playwrightTotals(r) {
   const walk = (suite) => {
     for (const spec of suite.specs ?? []) {
       for (const t of spec.tests ?? []) {
+        const known = (t.annotations ?? []).find((a) => a.type === 'fail');
+        if (known && t.status === 'expected') notes.push(`playwright: ${t.projectName}: "${spec.title}" fails as expected (${known.description ?? 'marked test.fail'})`);
         if (t.status !== 'skipped') continue;
         const why = [...(t.annotations ?? [])].reverse().find((a) => a.type === 'skip')?.description ?? 'no reason given';
         const key = `${t.projectName}: ${why}`;

@@ -26,8 +26,13 @@ export interface ServeHost {
   /** http://127.0.0.1:<port>/ */
   readonly url: string;
   readonly dataDir: string;
-  /** Everything the host printed so far (attached to a failing test). */
+  /** Everything the host printed so far, over restarts (attached to a failing test). */
   log(): string;
+  /** Stops the host process (SIGTERM), keeping its data directory: the UI sees the connection drop. */
+  kill(): Promise<void>;
+  /** Starts the host again on the same port and data directory, after kill(). */
+  restart(): Promise<void>;
+  /** Stops the host and removes its data directory. */
   stop(): Promise<void>;
 }
 
@@ -37,26 +42,46 @@ export async function startServeHost(): Promise<ServeHost> {
     throw new Error(`no build at ${join(ROOT, 'dist')}: run \`npm run build\` (or \`npm run test:e2e\`, which builds first)`);
   }
   const dataDir = makeDataDir();
-  const args = [cli, 'serve', '--port', '0', '--data-dir', dataDir, '--seed', String(E2E_SEED), '--test-hooks'];
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
-  child.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
+  let child: ChildProcess | null = null;
+
+  const launch = async (port: number): Promise<string> => {
+    const args = [cli, 'serve', '--port', String(port), '--data-dir', dataDir, '--seed', String(E2E_SEED), '--test-hooks'];
+    const proc = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    const from = output.length;
+    proc.stdout.setEncoding('utf8').on('data', (s: string) => (output += s));
+    proc.stderr.setEncoding('utf8').on('data', (s: string) => (output += s));
+    try {
+      return await waitForUrl(proc, () => output.slice(from));
+    } catch (e) {
+      await kill(proc);
+      throw e;
+    }
+  };
 
   let url: string;
   try {
-    url = await waitForUrl(child, () => output);
+    url = await launch(0);
   } catch (e) {
-    await kill(child);
     rmSync(dataDir, { recursive: true, force: true });
     throw e;
   }
+  const port = Number(new URL(url).port);
   return {
     url,
     dataDir,
     log: () => output,
+    kill: async () => {
+      if (child) await kill(child);
+    },
+    restart: async () => {
+      if (child) await kill(child);
+      output += '\n--- restart ---\n';
+      await launch(port);
+    },
     stop: async () => {
-      await kill(child);
+      if (child) await kill(child);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
