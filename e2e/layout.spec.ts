@@ -6,10 +6,6 @@ test.describe('layout', () => {
     await terminal.waitForCandles('xbtusd.spot.sim');
     const page = terminal.page;
     test.skip(page.viewportSize() === null, 'this target has no resizable viewport');
-    // Known renderer bug, reported: main.workspace is a grid item with the default min-width:auto, so the charts'
-    // canvases keep it at its old width (1400 px in a 900 px window). Remove this line when it is fixed: the test
-    // then passes, and until then Playwright reports it as an unexpected pass.
-    test.fail(true, 'known bug: the workspace does not shrink below the canvases width (needs min-width: 0)');
 
     const small = { width: 900, height: 640 };
     await page.setViewportSize(small);
