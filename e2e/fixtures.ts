@@ -98,9 +98,14 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       app.process().stdout?.on('data', (d: Buffer) => (output += d.toString()));
       app.process().stderr?.on('data', (d: Buffer) => (output += d.toString()));
       const page = await app.firstWindow();
+      // The window may still be on about:blank until main's loadURL(app://...) lands.
+      await page.waitForURL((u) => u.protocol !== 'about:', { timeout: 30_000 });
       await page.waitForLoadState('domcontentloaded');
-      const current = new URL(page.url());
-      const entryUrl = `${current.origin}${current.pathname}`;
+      // The UI's entry page without its query (URL.origin is "null" for a custom scheme like app:, so strip instead).
+      const entry = new URL(page.url());
+      entry.search = '';
+      entry.hash = '';
+      const entryUrl = entry.toString();
       const consoleLines = collectConsole(page);
       try {
         await use({ page, entryUrl, hostUrl: null, host: null });
