@@ -170,7 +170,14 @@ export class TerminalPage {
     if ((await expand.count()) > 0) await expand.click();
     return this.servicesPanel.locator('[data-service]').evaluateAll((els) =>
       els.map((e) => {
-        const m = /↻\s*(\d+)/.exec(e.textContent ?? '');
+        // data-restarts when the row has it; else the leaf element reading "↻N" (the row's text runs its spans
+        // together, e.g. "↻1" + uptime "7s" = "↻17s", so the whole text cannot be parsed).
+        const attr = e.getAttribute('data-restarts');
+        let m: RegExpExecArray | null = attr === null ? null : /^(\d+)$/.exec(attr.trim());
+        for (const leaf of Array.from(e.querySelectorAll('*')) as any[]) {
+          if (m) break;
+          if (leaf.children.length === 0) m = /^↻\s*(\d+)$/.exec((leaf.textContent ?? '').trim());
+        }
         return {
           name: e.getAttribute('data-service') ?? '',
           state: e.getAttribute('data-state') ?? '',
