@@ -33,9 +33,12 @@ test.describe('a crashed datad worker', () => {
 
     // The chart resumes: the fast chart's legend keeps moving after the restart, twice, on the same symbol.
     expect(await terminal.connectionState()).toBe('connected');
+    const canvasBefore = await terminal.chart(1).screenshot();
     let legend = await terminal.legendText(1);
     for (let i = 0; i < 2; i++) legend = await terminal.waitForLegendChange(1, legend, 20_000);
     expect(legend).toContain('xbtusd.spot.sim');
+    // ...and the canvas is redrawn with the new bars, not frozen on the pre-crash picture.
+    await expect.poll(async () => (await terminal.chart(1).screenshot()).equals(canvasBefore), { timeout: 10_000 }).toBe(false);
     await expect(terminal.chartError).toHaveCount(0);
     await snap('chart-after-crash');
   });
