@@ -1,0 +1,90 @@
+import { bundlePage, launch, newPage, pageHtml, serveStatic } from './lib/browser.js';
+import { barsFile } from './lib/host-bars.js';
+import { emit, log, summarize } from './lib/report.js';
+
+/**
+ * chart.1m_bars: a chart holding 1,000,000 1 m bars in Chromium. First paint (rows in typed arrays -> first
+ * frame drawn) and frame times while one bar changes per frame, for the renderer's windowed series and for
+ * the naive baseline (setData of all 1M bars, then update()). Budget: first paint <= 300 ms, 60 fps.
+ */
+const SECONDS = Number(process.env.BENCH_CHART_SECONDS ?? 5);
+const FRAME_60FPS_MS = 1000 / 60;
+
+interface PageResult {
+  mode: string;
+  rows: number;
+  seriesRows: number;
+  finalRows: number;
+  storeMs: number;
+  buildObjectsMs: number;
+  setDataMs: number;
+  firstPaintMs: number;
+  secondFrameMs: number;
+  drawnShare: number;
+  frameMs: number[];
+  updateMs: number[];
+  rewindows: number;
+  storeBytes: number | null;
+}
+
+const bars = await barsFile();
+const js = await bundlePage('chart-page');
+const site = await serveStatic({
+  '/index.html': { type: 'text/html', body: pageHtml() },
+  '/page.js': { type: 'text/javascript', body: js },
+  '/bars.bin': { type: 'application/octet-stream', body: bars },
+  '/favicon.ico': { type: 'image/x-icon', body: '' },
+});
+const browser = await launch();
+try {
+  for (const mode of ['windowed', 'naive'] as const) {
+    // A fresh context per mode: the naive page's million objects must not weigh on the windowed one.
+    const page = await newPage(browser);
+    const t0 = Date.now();
+    await page.goto(`${site.url}index.html?mode=${mode}&seconds=${SECONDS}`);
+    await page.waitForFunction(
+      () => {
+        const b = (globalThis as unknown as { __bench?: { result: unknown; error: string | null } }).__bench;
+        return !!b && (b.result !== null || b.error !== null);
+      },
+      undefined,
+      { timeout: 120_000, polling: 250 },
+    );
+    const { result, error } = await page.evaluate(
+      () => (globalThis as unknown as { __bench: { result: PageResult | null; error: string | null } }).__bench,
+    );
+    await page.close();
+    if (error || !result) throw new Error(`chart page (${mode}) failed: ${error}`);
+    log(`chart ${mode}: ${((Date.now() - t0) / 1000).toFixed(1)} s in the page, ${result.frameMs.length} frames`);
+    const frames = summarize(result.frameMs);
+    const updates = summarize(result.updateMs);
+    const fps = frames.n > 0 ? 1000 / frames.mean : 0;
+    const within = result.firstPaintMs <= 300 && frames.p95 <= FRAME_60FPS_MS * 1.25;
+    emit({
+      bench: `chart.1m_bars.${mode}`,
+      unit: 'ms',
+      value: result.firstPaintMs,
+      metric: 'first paint',
+      budget: 'first paint <= 300 ms; 60 fps while streaming',
+      withinBudget: within,
+      firstPaintMs: result.firstPaintMs,
+      frameP50Ms: frames.p50,
+      frameP95Ms: frames.p95,
+      frameP99Ms: frames.p99,
+      frameMaxMs: frames.max,
+      fps,
+      frames: frames.n,
+      updateP50Ms: updates.p50,
+      updateP95Ms: updates.p95,
+      rows: result.rows,
+      seriesRows: result.seriesRows,
+      breakdownMs: { store: result.storeMs, buildObjects: result.buildObjectsMs, setData: result.setDataMs, secondFrame: result.secondFrameMs },
+      rewindows: result.rewindows,
+      drawn: result.drawnShare > 0.01,
+      streamSeconds: SECONDS,
+    });
+  }
+} finally {
+  await browser.close();
+  await site.close();
+}

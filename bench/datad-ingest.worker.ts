@@ -1,0 +1,189 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { SimBackend } from '../core/brokers/sim/backend.js';
+import { Feed } from '../core/data/feed.js';
+import { OhlcBuffer } from '../core/data/ohlc-buffer.js';
+import { packTicks } from '../core/data/tick-pack.js';
+import type { MktPair, Tick } from '../core/protocol/types.js';
+import { HandNormalizer, normalizeJson, tradeFrame, type SymbolMap } from './lib/wire-trade.js';
+import type { Figure } from './lib/report.js';
+
+/**
+ * Runs inside ONE worker thread, as datad does: sim ticks and Binance-shaped wire frames folded into real
+ * OhlcBuffers (1 s + 60 s) through Feed.ingest, whose onTicks packs the batch and posts it to the parent
+ * (transferred), exactly like datad.worker.ts. Inputs are generated before any clock starts.
+ */
+export interface IngestConfig {
+  seed: number;
+  fqme: string;
+  /** Sim trades per second: with bid + ask, 3 ticks per trade. */
+  rate: number;
+  spanMs: number;
+  /** Trades per Feed.ingest batch (the sim pump at 20k trades/s and 5 ms emits ~100). */
+  batchTrades: number;
+  runs: number;
+}
+
+const port = parentPort!;
+const cfg = workerData as IngestConfig;
+const note = (line: string) => port.postMessage({ t: 'log', line });
+const figure = (f: Figure) => port.postMessage({ t: 'figure', f });
+
+const START_MS = Date.UTC(2026, 0, 5, 14, 30);
+// Room as Feed.open gives it: a history area below, a week of minutes / a day of seconds above.
+const LAYOUT = { 60: { hist: 2_880, live: 7 * 1440 }, 1: { hist: 3_600, live: 86_400 } } as const;
+
+function freshFeed(mkt: MktPair, backend: SimBackend, post: boolean): Feed {
+  const feed = new Feed(mkt, backend, { rows60: LAYOUT[60].hist, rows1: LAYOUT[1].hist }, {
+    onBuffer: () => undefined,
+    onHistory: () => undefined,
+    onTicks: post
+      ? (fqme, ticks) => {
+          const packed = packTicks(ticks);
+          port.postMessage({ t: 'quotes', fqme, packed }, [packed.buffer as ArrayBuffer]);
+        }
+      : () => undefined,
+  });
+  for (const tf of [60, 1] as const) {
+    const l = LAYOUT[tf];
+    feed.buffers.set(tf, OhlcBuffer.create({ capacity: l.hist + l.live, origin: l.hist, timeframe: tf }));
+  }
+  return feed;
+}
+
+function batches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Sorted wall times (ms) of `runs` runs of `body` after one warm-up run; each run gets fresh state from `setup`. */
+function time<S>(runs: number, setup: () => S, body: (s: S) => void, check?: (s: S) => void): number[] {
+  const ms: number[] = [];
+  for (let r = 0; r <= runs; r++) {
+    const s = setup();
+    const t0 = performance.now();
+    body(s);
+    const dt = performance.now() - t0;
+    check?.(s);
+    if (r > 0) ms.push(dt);
+  }
+  note(`runs (ms, in order): ${ms.map((m) => m.toFixed(0)).join(' ')}`);
+  return ms.sort((a, b) => a - b);
+}
+const med = (sorted: number[]) => sorted[(sorted.length - 1) >> 1]!;
+const BUDGET = '>= 1000000';
+
+async function main(): Promise<void> {
+  const backend = new SimBackend({ seed: cfg.seed, rate: cfg.rate });
+  const mkt = await backend.getMktInfo(cfg.fqme);
+  const t0 = performance.now();
+  const ticks = backend.ticksBetween(cfg.fqme, START_MS, START_MS + cfg.spanMs);
+  const trades = ticks.filter((t) => t.type === 'trade');
+  note(`generated ${ticks.length} sim ticks (${trades.length} trades) in ${(performance.now() - t0).toFixed(0)} ms`);
+
+  // ---- (a) sim path: trade + bid + ask ticks, Feed.ingest in batches, packTicks + post to the parent ----
+  const simBatches = batches(ticks, cfg.batchTrades * 3);
+  const expectTrades = (f: Feed) => {
+    if (f.stats[60].trades !== trades.length || f.stats[1].trades !== trades.length) {
+      throw new Error(`ingest folded ${f.stats[60].trades}/${f.stats[1].trades} trades, expected ${trades.length}`);
+    }
+  };
+  const runFeed = (bs: Tick[][]) => (f: Feed) => {
+    for (let i = 0; i < bs.length; i++) f.ingest(bs[i]!);
+  };
+  const simMs = time(cfg.runs, () => freshFeed(mkt, backend, true), runFeed(simBatches), expectTrades);
+  const simOhlcMs = time(cfg.runs, () => freshFeed(mkt, backend, false), runFeed(simBatches), expectTrades);
+  const sec = med(simMs) / 1000;
+  const tradesPerSec = trades.length / sec;
+  figure({
+    bench: 'datad.ingest.sim',
+    unit: 'trades/s',
+    value: tradesPerSec,
+    budget: BUDGET,
+    withinBudget: tradesPerSec >= 1e6,
+    ticksPerSec: ticks.length / sec,
+    trades: trades.length,
+    ticks: ticks.length,
+    batchTicks: cfg.batchTrades * 3,
+    runsMs: simMs,
+    bestTradesPerSec: trades.length / (simMs[0]! / 1000),
+    withoutPackAndPostTradesPerSec: trades.length / (med(simOhlcMs) / 1000),
+    path: 'sim ticks (trade+bid+ask) -> Feed.ingest (1 s + 60 s OhlcBuffer) -> packTicks -> postMessage',
+  });
+
+  // ---- (b) wire path: Binance-shaped JSON text frames, one trade each ----
+  const symbols: SymbolMap = new Map([['BTCUSDT', cfg.fqme]]);
+  // Decoded from bytes, as `ws` hands a text frame over (data.toString()): flat strings, not concatenation ropes.
+  // The utf8 decode itself is not timed.
+  const frames = trades.map((t, i) => Buffer.from(tradeFrame('BTCUSDT', 1_000_000 + i, t.price, t.size, t.time, i % 2 === 0)).toString('utf8'));
+  const hand = new HandNormalizer(symbols);
+  const normalizeHand = (text: string) => hand.normalize(text);
+  const frameBatches = batches(frames, cfg.batchTrades);
+  note(`built ${frames.length} wire frames (${frames[0]!.length} bytes each, e.g. ${frames[0]})`);
+  // The hand scanner must give exactly the ticks JSON.parse gives.
+  for (let i = 0; i < frames.length; i += 97) {
+    const a = normalizeJson(frames[i]!, symbols);
+    const b = normalizeHand(frames[i]!);
+    if (!a || !b || a.price !== b.price || a.size !== b.size || a.time !== b.time) {
+      throw new Error(`hand parser disagrees on ${frames[i]}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    }
+  }
+  for (const [name, normalize] of [
+    ['wire_json', (text: string) => normalizeJson(text, symbols)],
+    ['wire_hand', normalizeHand],
+  ] as const) {
+    const ingestMs = time(
+      cfg.runs,
+      () => freshFeed(mkt, backend, true),
+      (f) => {
+        for (let b = 0; b < frameBatches.length; b++) {
+          const raw = frameBatches[b]!;
+          const out: Tick[] = [];
+          for (let i = 0; i < raw.length; i++) {
+            const t = normalize(raw[i]!);
+            if (t) out.push(t);
+          }
+          f.ingest(out);
+        }
+      },
+      expectTrades,
+    );
+    // The same loop without Feed.ingest: what parse + normalize alone cost.
+    let kept = 0;
+    const parseMs = time(
+      2,
+      () => null,
+      () => {
+        for (let b = 0; b < frameBatches.length; b++) {
+          const raw = frameBatches[b]!;
+          const out: Tick[] = [];
+          for (let i = 0; i < raw.length; i++) {
+            const t = normalize(raw[i]!);
+            if (t) out.push(t);
+          }
+          kept += out.length;
+        }
+      },
+    );
+    if (kept === 0) note('parse loop produced nothing');
+    const perSec = frames.length / (med(ingestMs) / 1000);
+    figure({
+      bench: `datad.ingest.${name}`,
+      unit: 'msgs/s',
+      value: perSec,
+      budget: BUDGET,
+      withinBudget: perSec >= 1e6,
+      msgs: frames.length,
+      batchMsgs: cfg.batchTrades,
+      runsMs: ingestMs,
+      bestMsgsPerSec: frames.length / (ingestMs[0]! / 1000),
+      parseNormalizeOnlyMsgsPerSec: frames.length / (med(parseMs) / 1000),
+      path: `${name === 'wire_json' ? 'JSON.parse' : 'hand scanner'} + normalize -> Feed.ingest (1 s + 60 s) -> packTicks -> postMessage`,
+    });
+  }
+  port.postMessage({ t: 'done' });
+}
+
+main().catch((e: unknown) => {
+  port.postMessage({ t: 'error', message: (e as Error).stack ?? String(e) });
+});

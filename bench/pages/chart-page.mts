@@ -1,0 +1,144 @@
+/**
+ * chart.1m_bars page: a chart over 1,000,000 1 m bars, either windowed as the renderer does it (the full
+ * series in a BarStore, a few thousand bars in the lightweight-charts series) or the naive baseline
+ * (setData of every bar). Measures first paint, then frame times while one bar changes per frame.
+ * Query: ?mode=windowed|naive&seconds=5. Result in window.__bench.result.
+ */
+import { decodeBarFrame, type BarRows } from '../../core/protocol/frames.js';
+import { BarStore } from '../../renderer/lib/bar-store.js';
+import { DEFAULT_WINDOW, initialWindow, planWindow } from '../../renderer/lib/windowing.js';
+import { benchChart, candleAt, drawnShare, nextFrame, seriesData, volumeAt, type BenchChart } from './chart-common.mjs';
+
+const q = new URLSearchParams(location.search);
+const mode = q.get('mode') === 'naive' ? 'naive' : 'windowed';
+const seconds = Number(q.get('seconds') ?? 5);
+const WARMUP_MS = 500;
+/** Slow modes (the naive baseline) run past `seconds` until they have this many frames, up to MAX_SECONDS of frames. */
+const MIN_FRAMES = 6;
+const MAX_SECONDS = 12;
+/** A new bar every this many frames; the frames between update the newest bar. */
+const APPEND_EVERY = 10;
+
+const state: { result: unknown; error: string | null } = { result: null, error: null };
+(window as unknown as { __bench: typeof state }).__bench = state;
+
+async function run(): Promise<void> {
+  const buf = await (await fetch('bars.bin')).arrayBuffer();
+  const frame = decodeBarFrame(buf);
+  const rows = frame.rows;
+  const container = document.getElementById('chart')!;
+  await nextFrame();
+  await nextFrame();
+
+  // ---- first paint: from rows in typed arrays to the first frame the chart drew ----
+  const t0 = performance.now();
+  let store: BarStore | null = null;
+  let src: BarRows = rows;
+  let seriesFrom = 0;
+  let seriesTo = frame.count;
+  if (mode === 'windowed') {
+    store = new BarStore();
+    store.set(frame.startIndex, rows, frame.count);
+    const w = initialWindow({ from: store.lo, to: store.hi }, DEFAULT_WINDOW);
+    src = store.view(w);
+    seriesFrom = w.from;
+    seriesTo = w.to;
+  }
+  const tStore = performance.now();
+  const bc: BenchChart = benchChart(container, 60);
+  const data = seriesData(src, 0, seriesTo - seriesFrom);
+  const tBuild = performance.now();
+  bc.candles.setData(data.candles);
+  bc.volume.setData(data.volumes);
+  const tSet = performance.now();
+  await nextFrame();
+  const tPaint = performance.now();
+  await nextFrame();
+  const tPaint2 = performance.now();
+  const drawn = drawnShare(bc.chart);
+
+  // ---- streaming: one bar update per frame (every APPEND_EVERY-th frame opens a new bar) ----
+  let window = { from: seriesFrom, to: seriesTo };
+  let hi = store ? store.hi : frame.count;
+  const k0 = frame.count - 1;
+  const cur = { time: rows.time[k0]!, open: rows.open[k0]!, high: rows.high[k0]!, low: rows.low[k0]!, close: rows.close[k0]!, volume: rows.volume[k0]! };
+  const one: BarRows = { time: new Float64Array(1), open: new Float64Array(1), high: new Float64Array(1), low: new Float64Array(1), close: new Float64Array(1), volume: new Float64Array(1) };
+  let seed = 12345;
+  const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296 - 0.5;
+  const frameMs: number[] = [];
+  const updateMs: number[] = [];
+  let rewindows = 0;
+  let frameNo = 0;
+  let prevTs = -1;
+  // The first frames after setData still carry its layout work (and the warm-up): not part of the figure.
+  const startAt = performance.now() + WARMUP_MS;
+  let skip = 1;
+  let measuredFrom = -1;
+  await new Promise<void>((resolve) => {
+    const tick = (ts: number) => {
+      if (prevTs >= 0 && ts >= startAt) {
+        if (skip > 0) skip--;
+        else frameMs.push(ts - prevTs);
+        if (measuredFrom < 0 && skip === 0) measuredFrom = ts;
+      }
+      prevTs = ts;
+      const elapsed = measuredFrom < 0 ? 0 : performance.now() - measuredFrom;
+      if ((elapsed >= seconds * 1000 && frameMs.length >= MIN_FRAMES) || elapsed >= MAX_SECONDS * 1000) return resolve();
+      const append = ++frameNo % APPEND_EVERY === 0;
+      const px = cur.close * (1 + rnd() * 0.002);
+      if (append) {
+        cur.time += 60;
+        cur.open = cur.high = cur.low = cur.close;
+        cur.volume = 0;
+      }
+      cur.high = Math.max(cur.high, px);
+      cur.low = Math.min(cur.low, px);
+      cur.close = px;
+      cur.volume += 1 + Math.abs(rnd());
+      for (const c of ['time', 'open', 'high', 'low', 'close', 'volume'] as const) one[c][0] = cur[c];
+      const u0 = performance.now();
+      if (store) {
+        // As the renderer: the row lands in the store, the series gets update(), the window is re-planned.
+        store.set(append ? hi : hi - 1, one, 1);
+        hi = store.hi;
+        if (append) window = { from: window.from, to: hi };
+        const r = bc.chart.timeScale().getVisibleLogicalRange();
+        const next = planWindow({ from: store.lo, to: store.hi }, window, r && { from: r.from + window.from, to: r.to + window.from });
+        if (next) {
+          rewindows++;
+          const v = store.view(next);
+          const d = seriesData(v, 0, v.to - v.from);
+          bc.candles.setData(d.candles);
+          bc.volume.setData(d.volumes);
+          window = next;
+        }
+      } else if (append) hi++;
+      bc.candles.update(candleAt(one, 0));
+      bc.volume.update(volumeAt(one, 0));
+      updateMs.push(performance.now() - u0);
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+
+  state.result = {
+    mode,
+    rows: frame.count,
+    seriesRows: seriesTo - seriesFrom,
+    finalRows: hi - (store ? store.lo : 0),
+    storeMs: tStore - t0,
+    buildObjectsMs: tBuild - tStore,
+    setDataMs: tSet - tBuild,
+    firstPaintMs: tPaint - t0,
+    secondFrameMs: tPaint2 - t0,
+    drawnShare: drawn,
+    frameMs,
+    updateMs,
+    rewindows,
+    storeBytes: store?.allocatedBytes ?? null,
+  };
+}
+
+run().catch((e: unknown) => {
+  state.error = (e as Error).stack ?? String(e);
+});
