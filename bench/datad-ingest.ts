@@ -1,4 +1,4 @@
-import { tsWorker } from './lib/ts-worker.js';
+import { spawnWorker } from '../core/util/spawn-worker.js';
 import { emit, log, type Figure } from './lib/report.js';
 import type { IngestConfig } from './datad-ingest.worker.js';
 
@@ -15,7 +15,7 @@ const cfg: IngestConfig = {
   runs: 5,
 };
 
-const worker = tsWorker(new URL('./datad-ingest.worker.ts', import.meta.url), { workerData: cfg, name: 'bench.datad' });
+const worker = spawnWorker(import.meta.url, 'datad-ingest.worker', { workerData: cfg, name: 'bench.datad' });
 let batches = 0;
 let packedTicks = 0;
 await new Promise<void>((resolve, reject) => {
