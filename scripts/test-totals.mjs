@@ -2,7 +2,7 @@
 // The one totals line of `npm test`: sums Vitest (test-results/vitest.json) and Playwright
 // (test-results/playwright.json) and prints, as the LAST line, exactly `N passed, N failed, N skipped`.
 // Above it: one line per runner and the reasons for skipped tests. Exit code 1 when anything failed or a
-// report is missing (a runner that crashed before reporting must not look like "0 failed").
+// report is missing (a runner that crashed before reporting counts as one failure: it must not read "0 failed").
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -74,16 +74,18 @@ function main() {
   let missing = false;
   for (const { name, file, totals } of reports) {
     if (!existsSync(file)) {
-      console.log(`${name}: no report at ${relative(root, file)} (the run did not finish)`);
+      console.log(`${name}: no report at ${relative(root, file)} (the run did not finish): counted as 1 failed`);
       missing = true;
+      sum.failed += 1;
       continue;
     }
     let t;
     try {
       t = totals(JSON.parse(readFileSync(file, 'utf8')));
     } catch (e) {
-      console.log(`${name}: unreadable report ${relative(root, file)}: ${e.message}`);
+      console.log(`${name}: unreadable report ${relative(root, file)}: ${e.message}: counted as 1 failed`);
       missing = true;
+      sum.failed += 1;
       continue;
     }
     for (const note of t.notes) console.log(note);

@@ -66,9 +66,9 @@ describe('test-totals', () => {
     expect(global).toMatchObject({ status: 1, last: '4 passed, 1 failed, 0 skipped' });
   });
 
-  it('still prints the totals line but exits non-zero when a report is missing', () => {
+  it('counts a missing report as a failure and still prints the totals line', () => {
     const r = run({ vitest: vitest(8, 0) });
-    expect(r.last).toBe('8 passed, 0 failed, 0 skipped');
+    expect(r.last).toBe('8 passed, 1 failed, 0 skipped');
     expect(r.out).toContain('playwright: no report');
     expect(r.status).toBe(1);
   });
