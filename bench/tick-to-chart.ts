@@ -195,8 +195,31 @@ async function uiPage(browser: Browser, base: string): Promise<void> {
     await sleep(MEASURE_MS);
     const r = (await page.evaluate(() => {
       const h = (globalThis as any).__candlewick;
-      return { applied: [...h.latency], painted: [...h.paintLatency] };
-    })) as { applied: number[]; painted: number[] };
+      return {
+        applied: [...h.latency],
+        painted: [...h.paintLatency],
+        ingestApplied: [...h.ingestLatency],
+        ingestPainted: [...h.ingestPaintLatency],
+      };
+    })) as Record<'applied' | 'painted' | 'ingestApplied' | 'ingestPainted', number[]>;
+    // The product path end to end: datad's write (ingestedAt) -> the real UI's chart series updated / painted.
+    for (const stage of ['ingestApplied', 'ingestPainted'] as const) {
+      const s: Summary = summarize(r[stage]);
+      emit({
+        bench: 'tick_to_chart',
+        unit: 'ms',
+        value: s.p50,
+        stage: stage === 'ingestApplied' ? 'ingestedAt -> series updated (real UI)' : 'ingestedAt -> next animation frame (real UI, painted)',
+        p50: s.p50,
+        p95: s.p95,
+        p99: s.p99,
+        max: s.max,
+        n: s.n,
+        budget: 'p50 <= 4 ms, p99 <= 16 ms',
+        withinBudget: s.p50 <= 4 && s.p99 <= 16,
+        simTradesPerSec: RATE,
+      });
+    }
     for (const stage of ['applied', 'painted'] as const) {
       const s: Summary = summarize(r[stage]);
       emit({
@@ -229,9 +252,11 @@ let browser: Browser | null = null;
 try {
   const nodeSkew = await nodeClockSkew();
   browser = await launch();
-  await benchPage(browser, base, js, { name: 'tick_to_chart', quotes: false, immediate: false }, nodeSkew);
-  await benchPage(browser, base, js, { name: 'tick_to_chart.with_quotes', quotes: true, immediate: false }, nodeSkew);
-  await benchPage(browser, base, js, { name: 'tick_to_chart.immediate_flush', quotes: false, immediate: true }, nodeSkew);
+  // The headline figure is the real UI's (uiPage: `tick_to_chart`). The bench page isolates the data path: every
+  // update through a once-per-frame scheduler, with and without quotes, and applied on arrival.
+  await benchPage(browser, base, js, { name: 'tick_to_chart.page_frame_scheduler', quotes: false, immediate: false }, nodeSkew);
+  await benchPage(browser, base, js, { name: 'tick_to_chart.page_frame_scheduler_quotes', quotes: true, immediate: false }, nodeSkew);
+  await benchPage(browser, base, js, { name: 'tick_to_chart.page_immediate', quotes: false, immediate: true }, nodeSkew);
   await uiPage(browser, base);
 } finally {
   await browser?.close();

@@ -93,6 +93,11 @@ export class BarStream {
     if (this.streamId !== null) this.unsubscribe(this.streamId);
   }
 
+  /** Whether the pending change is a small live update (a few tail rows, nothing replaced). */
+  hasSmallUpdate(maxRows: number): boolean {
+    return !this.replaced && this.dirty !== null && this.dirty.to - this.dirty.from <= maxRows;
+  }
+
   /** Rows changed since the last call, and whether the whole store was replaced. */
   takeDirty(): { span: Span | null; replaced: boolean } {
     const out = { span: this.dirty, replaced: this.replaced };

@@ -65,3 +65,44 @@ describe('FlushScheduler', () => {
     expect(h.flushed()).toBeGreaterThanOrEqual(frames);
   });
 });
+
+describe('FlushScheduler lazy (view) requests', () => {
+  it('runs view work at the next frame without using up that frame for data', () => {
+    const h = harness();
+    h.s.request();
+    h.runMicro();
+    expect(h.flushed()).toBe(1);
+    h.s.request(true); // the chart's range-change callback after update()
+    h.frame();
+    expect(h.flushed()).toBe(2);
+    // Data arriving in the new frame still goes out at once.
+    h.s.request();
+    h.runMicro();
+    expect(h.flushed()).toBe(3);
+  });
+
+  it('lets a data request take the leading slot when only view work is waiting', () => {
+    const h = harness();
+    h.s.request(true);
+    h.s.request();
+    h.runMicro();
+    expect(h.flushed()).toBe(1);
+    h.frame();
+    expect(h.flushed()).toBe(1);
+  });
+
+  it('keeps data coalesced to one flush per frame under a steady feed with view requests between', () => {
+    const h = harness();
+    for (let f = 0; f < 30; f++) {
+      h.s.request();
+      h.runMicro();
+      h.s.request(true);
+      h.s.request();
+      h.runMicro();
+      h.frame();
+    }
+    // One leading data flush per frame plus the coalesced one at each frame: never a growing backlog.
+    expect(h.flushed()).toBeLessThanOrEqual(61);
+    expect(h.flushed()).toBeGreaterThanOrEqual(30);
+  });
+});

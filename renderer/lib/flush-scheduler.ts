@@ -6,6 +6,11 @@
  * first request in a frame flushes right away (in a microtask, so frames arriving in one task batch), and
  * later requests in the same frame coalesce into one flush at the next animation frame. A hidden page
  * (no animation frames) stops flushing: the stores keep the truth, nothing queues up.
+ *
+ * View-only requests (the chart's own range-change callbacks, which every update() fires) are lazy: they run
+ * at the next animation frame without taking that frame's leading slot. Otherwise each data flush would
+ * schedule a view flush that uses up the next frame, and every data frame would wait ~8 ms for an animation
+ * frame under a steady feed.
  */
 export interface SchedulerDeps {
   raf: (cb: () => void) => unknown;
@@ -15,6 +20,8 @@ export interface SchedulerDeps {
 export class FlushScheduler {
   private flushedThisFrame = false;
   private pending = false;
+  /** Only lazy (view) requests are pending: the frame flush for them leaves the leading slot free. */
+  private pendingLazyOnly = false;
   private microtaskQueued = false;
   private frameWatch = false;
   /** Flushes run so far: for tests and the debug handle. */
@@ -25,8 +32,24 @@ export class FlushScheduler {
     private readonly deps: SchedulerDeps = defaultDeps(),
   ) {}
 
-  request(): void {
-    if (this.pending || this.microtaskQueued) return;
+  request(lazy = false): void {
+    if (lazy) {
+      if (this.pending || this.microtaskQueued) return;
+      this.pending = true;
+      this.pendingLazyOnly = true;
+      this.watchFrame();
+      return;
+    }
+    if (this.pending && this.pendingLazyOnly && !this.flushedThisFrame) {
+      // A data request while only view work waits: take the leading slot now, the view work rides along.
+      this.pending = false;
+      this.pendingLazyOnly = false;
+    }
+    if (this.pending) {
+      this.pendingLazyOnly = false;
+      return;
+    }
+    if (this.microtaskQueued) return;
     if (!this.flushedThisFrame) {
       this.microtaskQueued = true;
       this.deps.microtask(() => {
@@ -38,9 +61,10 @@ export class FlushScheduler {
     this.pending = true;
   }
 
-  private run(): void {
-    this.flushedThisFrame = true;
+  private run(takesSlot = true): void {
+    if (takesSlot) this.flushedThisFrame = true;
     this.pending = false;
+    this.pendingLazyOnly = false;
     this.watchFrame();
     this.flushes++;
     this.flush();
@@ -52,7 +76,7 @@ export class FlushScheduler {
     this.deps.raf(() => {
       this.frameWatch = false;
       this.flushedThisFrame = false;
-      if (this.pending) this.run();
+      if (this.pending) this.run(!this.pendingLazyOnly);
     });
   }
 }
