@@ -42,7 +42,7 @@ export class DatadService implements Service {
   constructor(
     private readonly init: DatadInit,
     private readonly listener: DatadListener,
-    onChange: () => void,
+    private readonly onChange: () => void,
     private readonly log: (line: string) => void,
   ) {
     this.name = `datad.${init.broker}`;
@@ -157,7 +157,12 @@ export class DatadService implements Service {
       case 'history':
         return this.listener.onHistory(m.fqme, m.timeframe, m.first, m.done);
       case 'stats':
-        this.status.detail = { feeds: m.feeds.length, ingestRate: m.ingestRate };
+        this.status.detail = {
+          feeds: m.feeds.length,
+          'ticks/s': m.ingestRate,
+          late: m.feeds.reduce((n, f) => n + f.late, 0),
+        };
+        this.onChange();
         return this.listener.onStats(this.init.broker, m.feeds);
     }
   }

@@ -9,6 +9,7 @@ import { knownBackends } from '../brokers/index.js';
 import { loadConfig, type Config } from './config.js';
 import type { HostOptions } from './host-options.js';
 import { VERSION } from './version.js';
+import { ProtocolError } from '../protocol/validate.js';
 
 /**
  * The host: Electron's main process or `candlewick serve`, the same code. It owns the service registry,
@@ -62,7 +63,10 @@ export class Host {
 
   crash(service: string): void {
     const svc = this.registry.get(service) as Partial<DatadService> | undefined;
-    if (!svc || typeof svc.crash !== 'function') throw new Error(`no crashable service '${service}'`);
+    if (!svc || typeof svc.crash !== 'function') {
+      throw new ProtocolError('not_found', `no crashable service '${service}' (running: ${this.registry.list().map((s) => s.name).join(', ')})`);
+    }
+    if (svc.info!().state !== 'running') throw new ProtocolError('unavailable', `${service} is ${svc.info!().state}, not running`);
     svc.crash();
   }
 

@@ -23,8 +23,9 @@ export class ServiceStatus {
   ) {}
 
   set(state: ServiceState, error?: string): void {
+    // Uptime counts from the latest (re)start.
+    if (state === 'running' && this.state !== 'running') this.startedAt = Date.now();
     this.state = state;
-    if (state === 'running' && this.startedAt === null) this.startedAt = Date.now();
     if (error !== undefined) this.lastError = error;
     this.onChange();
   }

@@ -1,4 +1,5 @@
 import type { ServiceInfo } from '../../../core/protocol/types.js';
+import { useEffect, useState } from 'react';
 import { useServices } from '../../stores/services.js';
 
 function uptime(startedAt: number | null, now: number): string {
@@ -11,7 +12,13 @@ function uptime(startedAt: number | null, now: number): string {
 
 function Row({ svc, now }: { svc: ServiceInfo; now: number }) {
   return (
-    <li className={`service state-${svc.state}`} data-service={svc.name} data-state={svc.state} title={svc.lastError ?? undefined}>
+    <li
+      className={`service state-${svc.state}`}
+      data-service={svc.name}
+      data-state={svc.state}
+      data-restarts={svc.restarts}
+      title={svc.lastError ?? undefined}
+    >
       <span className="dot" aria-hidden />
       <span className="name">{svc.name}</span>
       <span className="state">{svc.state}</span>
@@ -19,6 +26,13 @@ function Row({ svc, now }: { svc: ServiceInfo; now: number }) {
         {svc.restarts > 0 && <span className="restarts">↻{svc.restarts}</span>}
         <span className="uptime">{svc.state === 'running' ? uptime(svc.startedAt, now) : ''}</span>
       </span>
+      {Object.keys(svc.detail).length > 0 && (
+        <span className="detail">
+          {Object.entries(svc.detail)
+            .map(([k, v]) => `${k} ${typeof v === 'number' ? v.toLocaleString('en-US') : v}`)
+            .join(' · ')}
+        </span>
+      )}
       {svc.lastError && <span className="error">{svc.lastError}</span>}
     </li>
   );
@@ -30,7 +44,12 @@ export function ServicesPanel() {
   const known = useServices((s) => s.known);
   const open = useServices((s) => s.panelOpen);
   const toggle = useServices((s) => s.togglePanel);
-  const now = Date.now();
+  // Uptimes advance between services events.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
   return (
     <aside className={open ? 'side-pane' : 'side-pane collapsed'} data-testid="services" aria-label="services">
       <header>
