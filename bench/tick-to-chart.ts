@@ -202,39 +202,18 @@ async function uiPage(browser: Browser, base: string): Promise<void> {
         ingestPainted: [...h.ingestPaintLatency],
       };
     })) as Record<'applied' | 'painted' | 'ingestApplied' | 'ingestPainted', number[]>;
-    // The product path end to end: datad's write (ingestedAt) -> the real UI's chart series updated / painted.
-    for (const stage of ['ingestApplied', 'ingestPainted'] as const) {
-      const s: Summary = summarize(r[stage]);
-      emit({
-        bench: 'tick_to_chart',
-        unit: 'ms',
-        value: s.p50,
-        stage: stage === 'ingestApplied' ? 'ingestedAt -> series updated (real UI)' : 'ingestedAt -> next animation frame (real UI, painted)',
-        p50: s.p50,
-        p95: s.p95,
-        p99: s.p99,
-        max: s.max,
-        n: s.n,
-        budget: 'p50 <= 4 ms, p99 <= 16 ms',
-        withinBudget: s.p50 <= 4 && s.p99 <= 16,
-        simTradesPerSec: RATE,
-      });
-    }
-    for (const stage of ['applied', 'painted'] as const) {
-      const s: Summary = summarize(r[stage]);
-      emit({
-        bench: 'tick_to_chart.ui',
-        unit: 'ms',
-        value: s.p50,
-        stage: `renderer debug handle: update frame received -> ${stage}`,
-        p50: s.p50,
-        p95: s.p95,
-        p99: s.p99,
-        max: s.max,
-        n: s.n,
-        note: 'starts at the page receiving the frame, not at datad (ingestedAt): excludes host + transport time',
-        simTradesPerSec: RATE,
-      });
+    // The product path end to end, datad's write (ingestedAt) -> the real UI's series updated / painted; and
+    // the renderer's share alone, from the frame's arrival.
+    const figures = [
+      { key: 'ingestApplied', bench: 'tick_to_chart', stage: 'ingestedAt -> series updated (real UI)', budget: true },
+      { key: 'ingestPainted', bench: 'tick_to_chart', stage: 'ingestedAt -> next animation frame (real UI, painted)', budget: true },
+      { key: 'applied', bench: 'tick_to_chart.ui', stage: 'renderer debug handle: update frame received -> applied', budget: false },
+      { key: 'painted', bench: 'tick_to_chart.ui', stage: 'renderer debug handle: update frame received -> painted', budget: false },
+    ] as const;
+    for (const f of figures) {
+      const s: Summary = summarize(r[f.key]);
+      const budget = f.budget ? { budget: 'p50 <= 4 ms, p99 <= 16 ms', withinBudget: s.p50 <= 4 && s.p99 <= 16 } : {};
+      emit({ bench: f.bench, unit: 'ms', value: s.p50, stage: f.stage, p50: s.p50, p95: s.p95, p99: s.p99, max: s.max, n: s.n, ...budget, simTradesPerSec: RATE });
     }
   } catch (e) {
     log(`tick_to_chart.ui skipped: ${(e as Error).message.split('\n')[0]}`);
