@@ -2,7 +2,7 @@ import { NotFoundError, type DataBackend } from '../backend.js';
 import { normalizeFqme } from '../../protocol/fqme.js';
 import type { MktPair, Tick, Timeframe } from '../../protocol/types.js';
 import { searchSymbols } from '../../data/symbol-search.js';
-import { SIM_MARKETS, simMarket, type SimMarket } from './markets.js';
+import { SIM_MARKETS, simMarket, simMktPair, type SimMarket } from './markets.js';
 import { PricePath } from './price-path.js';
 import { TradeGenerator } from './trades.js';
 import { historyBars } from './history.js';
@@ -50,21 +50,7 @@ export class SimBackend implements DataBackend {
   }
 
   async getMktInfo(fqme: string): Promise<MktPair> {
-    const m = this.market(fqme);
-    const [pair, venue, ...rest] = m.fqme.split('.');
-    return {
-      fqme: m.fqme,
-      broker: 'sim',
-      venue: venue!,
-      expiry: rest.length === 2 ? rest[0]! : null,
-      bsMktid: pair!.toUpperCase(),
-      dst: m.dst,
-      src: m.src,
-      priceTick: m.priceTick,
-      sizeTick: m.sizeTick,
-      minSize: m.minSize,
-      minNotional: m.minNotional,
-    };
+    return simMktPair(this.market(fqme));
   }
 
   async searchSymbols(pattern: string, limit: number) {

@@ -1,4 +1,4 @@
-import type { Asset } from '../../protocol/types.js';
+import type { Asset, MktPair } from '../../protocol/types.js';
 
 /** The sim exchange's listed markets: price scales from ~0.0001 to ~50,000 so every formatting path is exercised. */
 export interface SimMarket {
@@ -116,4 +116,22 @@ export const SIM_MARKETS: readonly SimMarket[] = [
 
 export function simMarket(fqme: string): SimMarket | undefined {
   return SIM_MARKETS.find((m) => m.fqme === fqme);
+}
+
+/** A listed market's metadata as every consumer sees it (datad's getMktInfo, the live venue's rules). */
+export function simMktPair(m: SimMarket): MktPair {
+  const [pair, venue, ...rest] = m.fqme.split('.');
+  return {
+    fqme: m.fqme,
+    broker: 'sim',
+    venue: venue!,
+    expiry: rest.length === 2 ? rest[0]! : null,
+    bsMktid: pair!.toUpperCase(),
+    dst: m.dst,
+    src: m.src,
+    priceTick: m.priceTick,
+    sizeTick: m.sizeTick,
+    minSize: m.minSize,
+    minNotional: m.minNotional,
+  };
 }
