@@ -88,3 +88,91 @@ export function quantize(value: string, tick: string): string {
 export function tickDigits(tick: string): number {
   return toScaled(tick).scale;
 }
+
+/* Signed arithmetic and division for accounting (ppu, PnL, allocator slots). */
+
+export function negDec(a: string): string {
+  const x = toScaled(a);
+  return fromScaled(-x.units, x.scale);
+}
+
+export function subDec(a: string, b: string): string {
+  return addDec(a, negDec(b));
+}
+
+export function signDec(a: string): -1 | 0 | 1 {
+  const u = toScaled(a).units;
+  return u < 0n ? -1 : u > 0n ? 1 : 0;
+}
+
+export function absDec(a: string): string {
+  const x = toScaled(a);
+  return fromScaled(x.units < 0n ? -x.units : x.units, x.scale);
+}
+
+/** The smaller argument, returned as given (not renormalised); `a` on a tie. */
+export function minDec(a: string, b: string): string {
+  return compareDec(b, a) < 0 ? b : a;
+}
+
+/** The larger argument, returned as given (not renormalised); `a` on a tie. */
+export function maxDec(a: string, b: string): string {
+  return compareDec(b, a) > 0 ? b : a;
+}
+
+/**
+ * How a quotient that does not fit in `scale` digits is rounded. half-even (banker's) is the default because
+ * it has no drift over many roundings, which matters for a running average; half-up means ties away from zero
+ * (like `quantize`); down/up are toward/away from zero; floor/ceil toward -inf/+inf.
+ */
+export type Rounding = 'half-even' | 'half-up' | 'down' | 'up' | 'floor' | 'ceil';
+
+/** `num / den` as an integer rounded by `mode`; `den` must be positive. */
+function roundQuotient(num: bigint, den: bigint, mode: Rounding): bigint {
+  const q = num / den; // truncates toward zero
+  const r = num - q * den;
+  if (r === 0n) return q;
+  const away = num < 0n ? q - 1n : q + 1n;
+  const twice = 2n * (r < 0n ? -r : r);
+  switch (mode) {
+    case 'down':
+      return q;
+    case 'up':
+      return away;
+    case 'floor':
+      return num < 0n ? away : q;
+    case 'ceil':
+      return num > 0n ? away : q;
+    case 'half-up':
+      return twice >= den ? away : q;
+    case 'half-even':
+      return twice > den || (twice === den && q % 2n !== 0n) ? away : q;
+  }
+}
+
+function checkScale(scale: number): void {
+  if (!Number.isInteger(scale) || scale < 0) throw new Error(`scale must be a non-negative integer, got ${scale}`);
+}
+
+/**
+ * `a / b` rounded to `scale` fractional digits. A quotient of decimals is usually not a finite decimal (a
+ * weighted average price, a slot count), so the caller must say how many digits it keeps and how it rounds.
+ */
+export function divDec(a: string, b: string, scale: number, rounding: Rounding = 'half-even'): string {
+  checkScale(scale);
+  const x = toScaled(a);
+  const y = toScaled(b);
+  if (y.units === 0n) throw new Error(`division by zero: ${a} / ${b}`);
+  let num = x.units * 10n ** BigInt(y.scale + scale);
+  let den = y.units * 10n ** BigInt(x.scale);
+  if (den < 0n) {
+    num = -num;
+    den = -den;
+  }
+  return fromScaled(roundQuotient(num, den, rounding), scale);
+}
+
+/** `a` rounded to `scale` fractional digits. */
+export function roundDec(a: string, scale: number, rounding: Rounding = 'half-even'): string {
+  return divDec(a, '1', scale, rounding);
+}
