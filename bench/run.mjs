@@ -16,6 +16,7 @@ const BENCHES = [
   { name: 'chart', file: 'chart-1m.ts', what: 'chart.1m_bars.*: first paint and frame times, windowed vs naive' },
   { name: 'memory', file: 'memory.ts', what: 'memory.renderer, memory.bytes_per_bar' },
   { name: 'tick', file: 'tick-to-chart.ts', what: 'tick_to_chart*: datad write -> chart at 20k trades/s' },
+  { name: 'dark-trigger', file: 'dark-trigger.ts', what: 'ems.dark_trigger_check: per-tick dark trigger check with 10,000 resting triggers' },
   { name: 'paper', file: 'paper.ts', what: 'paper.submit_to_fill: marketable order -> BrokerdFill in paperd, in process' },
 ];
 
