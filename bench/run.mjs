@@ -18,6 +18,7 @@ const BENCHES = [
   { name: 'tick', file: 'tick-to-chart.ts', what: 'tick_to_chart*: datad write -> chart at 20k trades/s' },
   { name: 'dark-trigger', file: 'dark-trigger.ts', what: 'ems.dark_trigger_check: per-tick dark trigger check with 10,000 resting triggers' },
   { name: 'paper', file: 'paper.ts', what: 'paper.submit_to_fill: marketable order -> BrokerdFill in paperd, in process' },
+  { name: 'journal', file: 'journal.ts', what: 'ems.journal_append*: intent journal append -> fdatasync latency, 1 and 8 appenders' },
 ];
 
 const wanted = process.argv.slice(2);
