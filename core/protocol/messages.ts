@@ -1,4 +1,38 @@
 import type { FeedStatus, MktPair, Quote, ServiceInfo, SymbolMatch, Timeframe } from './types.js';
+import type { Cancel, Order, Side, Status } from './orders.js';
+
+/** An account orders can be sent to: 'paper' always exists; live accounts come from a broker's config. */
+export interface AccountInfo {
+  broker: string;
+  account: string;
+  mode: 'paper' | 'live';
+  /** Why a broker answers paper only (no trading endpoint, no credentials). */
+  note?: string;
+}
+
+/** A position with ppu accounting (piker-semantics §8); exact decimals. */
+export interface PositionInfo {
+  broker: string;
+  account: string;
+  fqme: string;
+  size: string;
+  ppu: string;
+  realizedPnl: string;
+  fees: string;
+  updatedAt: number;
+}
+
+export interface FillInfo {
+  oid: string;
+  fqme: string;
+  account: string;
+  action: Side;
+  size: string;
+  price: string;
+  fee: string;
+  tid: string;
+  time: number;
+}
 
 /**
  * The typed API. Text frames carry JSON: requests `{id, method, params}`, replies `{id, result}` or
@@ -20,6 +54,19 @@ export interface Methods {
   'quotes.subscribe': { params: { fqme: string }; result: { fqme: string } };
   'quotes.unsubscribe': { params: { fqme: string }; result: { ok: true } };
   'feeds.status': { params: Record<string, never>; result: FeedStatus[] };
+  /**
+   * Places or modifies (same oid) an order. A bad order is not an exception: the result is an `error` Status
+   * with the reason, and nothing is sent on. Every Status also goes out as a `status` event.
+   */
+  'orders.submit': { params: { order: Order }; result: Status };
+  'orders.cancel': { params: { cancel: Cancel }; result: Status };
+  /** Cancels every working order (dark, alert, live, paper) on a market, or everywhere without `fqme`. */
+  'orders.cancelAll': { params: { fqme?: string }; result: { canceled: number } };
+  /** The latest Status of every order still working: what a (re)connecting client redraws. */
+  'orders.active': { params: Record<string, never>; result: Status[] };
+  'accounts.list': { params: Record<string, never>; result: AccountInfo[] };
+  'positions.list': { params: Record<string, never>; result: PositionInfo[] };
+  'fills.recent': { params: { limit?: number }; result: FillInfo[] };
   /** Test hook (host started with testHooks): crashes a service to exercise its supervisor. */
   'debug.crash': { params: { service: string }; result: { ok: true } };
 }
@@ -36,6 +83,11 @@ export interface Events {
   feed: FeedStatus;
   /** A stream's buffer was replaced (worker restart) or extended backwards (history backfill). */
   stream: { streamId: number; first: number; last: number; reason: 'reset' | 'history' };
+  status: Status;
+  position: PositionInfo;
+  fill: FillInfo;
+  /** A triggered alert: fires once, then it is gone. */
+  alert: { oid: string; fqme: string; price: string; time: number };
 }
 export type EventName = keyof Events;
 
@@ -67,4 +119,11 @@ export const METHODS: readonly Method[] = [
   'quotes.unsubscribe',
   'feeds.status',
   'debug.crash',
+  'orders.submit',
+  'orders.cancel',
+  'orders.cancelAll',
+  'orders.active',
+  'accounts.list',
+  'positions.list',
+  'fills.recent',
 ];

@@ -79,7 +79,25 @@ const paramCheckers: { [M in Method]: (p: Obj) => Params<M> } = {
   'quotes.subscribe': (p) => (onlyKeys(p, ['fqme']), { fqme: str(p, 'fqme') }),
   'quotes.unsubscribe': (p) => (onlyKeys(p, ['fqme']), { fqme: str(p, 'fqme') }),
   'debug.crash': (p) => (onlyKeys(p, ['service']), { service: str(p, 'service', 64) }),
+  // Order contents are checked field by field by emsd (validate-order), which answers with an error Status.
+  'orders.submit': (p) => (onlyKeys(p, ['order']), { order: obj(p, 'order') as never }),
+  'orders.cancel': (p) => (onlyKeys(p, ['cancel']), { cancel: obj(p, 'cancel') as never }),
+  'orders.cancelAll': (p) => (onlyKeys(p, ['fqme']), p.fqme === undefined ? {} : { fqme: str(p, 'fqme') }),
+  'orders.active': (p) => (onlyKeys(p, []), {}),
+  'accounts.list': (p) => (onlyKeys(p, []), {}),
+  'positions.list': (p) => (onlyKeys(p, []), {}),
+  'fills.recent': (p) => {
+    onlyKeys(p, ['limit']);
+    const limit = int(p, 'limit', 1, 10_000, true);
+    return limit === undefined ? {} : { limit };
+  },
 };
+
+function obj(p: Obj, key: string): Obj {
+  const v = p[key];
+  if (!isObj(v)) throw new ProtocolError('bad_params', `'${key}' must be an object`);
+  return v;
+}
 
 /** Parses and validates one client text frame. Throws ProtocolError with the request id when one was readable. */
 export function parseRequest(text: string): RequestMsg {
