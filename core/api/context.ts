@@ -1,12 +1,14 @@
 import type { FeedHub } from '../data/feed-hub.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { Session } from './session.js';
+import type { Emsd } from '../clearing/emsd/emsd.js';
 
 /** What a session needs from the host. */
 export interface ApiContext {
   version: string;
   registry: ServiceRegistry;
   hub: FeedHub;
+  ems: Emsd;
   testHooks: boolean;
   backends(): string[];
   crash(service: string): void;

@@ -106,6 +106,13 @@ export class Session {
       this.quotes.delete(p.fqme);
       return { ok: true };
     },
+    'orders.submit': (p) => this.ctx.ems.submit(p.order),
+    'orders.cancel': (p) => this.ctx.ems.cancel(p.cancel),
+    'orders.cancelAll': async (p) => ({ canceled: await this.ctx.ems.cancelAll(p.fqme?.toLowerCase()) }),
+    'orders.active': () => this.ctx.ems.active(),
+    'accounts.list': () => this.ctx.ems.accounts(),
+    'positions.list': () => this.ctx.ems.positions(),
+    'fills.recent': (p) => this.ctx.ems.recentFills(p.limit ?? 100),
     'debug.crash': (p) => {
       if (!this.ctx.testHooks) throw new ProtocolError('unknown_method', `'debug.crash' is only available when the host runs with test hooks`);
       this.ctx.crash(p.service);

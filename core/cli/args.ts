@@ -14,6 +14,8 @@ commands:
                         print the next N live ticks of a market
   chart <fqme> [--url U]
                         print the URL that opens <fqme> on a running host (and open it with --open)
+  ledger <account> [--data-dir D] [--broker B]
+                        positions and trades of an account (paper, live), read from the data dir
   help                  this text
 
 --url defaults to http://127.0.0.1:6116/ (the default serve port); --data-dir defaults to

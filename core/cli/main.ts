@@ -10,6 +10,7 @@ import { connectWs } from './node-client.js';
 import { intFlag, numFlag, parse, USAGE, UsageError } from './args.js';
 import { ApiError } from '../protocol/client.js';
 import { formatServices, formatSearch, formatTick } from './format.js';
+import { printLedger } from './ledger.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:6116/';
 const urlFlag = { url: { type: 'string' } } as const;
@@ -102,6 +103,12 @@ async function main(argv: string[]): Promise<number> {
       const url = `${base.replace(/\/$/, '')}/?fqme=${encodeURIComponent(fqme)}`;
       console.log(url);
       if (values.open) spawn(process.platform === 'darwin' ? 'open' : 'xdg-open', [url], { detached: true, stdio: 'ignore' }).unref();
+      return 0;
+    }
+    case 'ledger': {
+      const { values, positionals } = parse(rest, { 'data-dir': { type: 'string' }, broker: { type: 'string' } }, 1);
+      const brokers = values.broker ? [values.broker] : undefined;
+      console.log(await printLedger(resolveDataDir(values['data-dir']), positionals[0]!, brokers));
       return 0;
     }
     case 'help':

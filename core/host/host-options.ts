@@ -8,4 +8,7 @@ export interface HostOptions {
   /** Enables debug methods that crash services on purpose (integration and e2e tests only). */
   testHooks?: boolean;
   log?: (line: string) => void;
+  /** Latency models of paperd and the sim venue (tests slow the venue's ack to exercise cancel-before-ack). */
+  paperLatency?: Partial<{ ackMs: number; openMs: number; cancelMs: number }>;
+  venueLatency?: Partial<{ ackMs: number; openMs: number; cancelMs: number }>;
 }

@@ -9,6 +9,7 @@ import { knownBackends } from '../brokers/index.js';
 import { loadConfig, type Config } from './config.js';
 import type { HostOptions } from './host-options.js';
 import { VERSION } from './version.js';
+import { Emsd } from '../clearing/emsd/emsd.js';
 import { ProtocolError } from '../protocol/validate.js';
 
 /**
@@ -39,10 +40,23 @@ export class Host {
     });
     const testHooks = opts.testHooks ?? false;
     let host: Host | undefined;
-    const api = new ApiServer({
+    let api: ApiServer | undefined;
+    const ems = await registry.startOrAttach('emsd', () =>
+      Emsd.start({
+        dataDir: opts.dataDir,
+        hub,
+        registry,
+        broadcast: (event, data) => api?.broadcast(event, data),
+        log,
+        ...(opts.paperLatency ? { paperLatency: opts.paperLatency } : {}),
+        ...(opts.venueLatency ? { venueLatency: opts.venueLatency } : {}),
+      }),
+    );
+    api = new ApiServer({
       version: VERSION,
       registry,
       hub,
+      ems,
       testHooks,
       backends: knownBackends,
       crash: (service) => host!.crash(service),

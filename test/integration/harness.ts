@@ -16,8 +16,10 @@ export interface TestHost {
 }
 
 /** A real host with the sim backend on a free loopback port, small history so tests start fast. */
-export async function startTestHost(opts: { rate?: number; seed?: number; testHooks?: boolean } = {}): Promise<TestHost> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'cw-int-'));
+export async function startTestHost(
+  opts: { rate?: number; seed?: number; testHooks?: boolean; dataDir?: string; venueAckMs?: number } = {},
+): Promise<TestHost> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cw-int-'));
   writeFileSync(join(dataDir, 'config.toml'), '[history]\ndays60 = 3\nhours1 = 1\n');
   const logs: string[] = [];
   const host = await Host.start({
@@ -26,6 +28,7 @@ export async function startTestHost(opts: { rate?: number; seed?: number; testHo
     simRate: opts.rate ?? 50,
     testHooks: opts.testHooks ?? false,
     log: (l) => logs.push(l),
+    ...(opts.venueAckMs !== undefined ? { venueLatency: { ackMs: opts.venueAckMs, cancelMs: 20 } } : {}),
   });
   const server = await startServer(host, { port: 0, host: '127.0.0.1', staticDir: join(dataDir, 'no-ui') });
   const clients: ApiClient[] = [];

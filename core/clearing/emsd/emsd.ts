@@ -1,0 +1,445 @@
+import { join } from 'node:path';
+import type { BrokerdMsg, Order, Status } from '../../protocol/orders.js';
+import type { EventName, Events, AccountInfo, FillInfo, PositionInfo } from '../../protocol/messages.js';
+import type { MktPair, ServiceInfo, Tick } from '../../protocol/types.js';
+import { parseFqme } from '../../protocol/fqme.js';
+import { subDec, addDec, compareDec } from '../../protocol/decimal.js';
+import { ServiceStatus, type Service, type ServiceRegistry } from '../../services/registry.js';
+import type { FeedHub } from '../../data/feed-hub.js';
+import { unpackTicks } from '../../data/tick-pack.js';
+import { BACKENDS, knownBackends } from '../../brokers/index.js';
+import { Journal, intentRecord, type JournalEntry } from '../journal/index.js';
+import { Ledger } from '../../accounting/ledger.js';
+import type { Position } from '../../accounting/position.js';
+import { validateCancel, validateOrder, PAPER_ACCOUNT } from '../validate-order.js';
+import { adoptExternal, step, submitOrder } from '../order-machine.js';
+import { eventFromBrokerd, isTerminal, STATE_RESP, type OrderAction, type OrderEvent, type OrderRecord, type Transition } from '../order-state.js';
+import { TriggerBook, marketableLimit } from '../trigger-book.js';
+import type { Latency } from '../paper/types.js';
+import type { SimVenue } from '../../brokers/sim/venue.js';
+import { BrokerdSimService, PaperdService, liveAccounts, newSimExchange, type TradeVenue } from './venues.js';
+
+export interface EmsOptions {
+  dataDir: string;
+  hub: FeedHub;
+  registry: ServiceRegistry;
+  broadcast<E extends EventName>(event: E, data: Events[E]): void;
+  log(line: string): void;
+  /** How many ticks through the trigger a released dark order is priced (marketable limit). */
+  ticksThrough?: number;
+  paperLatency?: Partial<Latency>;
+  venueLatency?: Partial<Latency>;
+  now?: () => number;
+}
+
+const RECENT_FILLS = 500;
+
+/**
+ * emsd: the order router. Every order, cancel and venue message goes through one queue, so the state machine
+ * sees events in the order they happened. Intents are journaled before they are acknowledged, fills before
+ * they are shown; dark orders and alerts live in per-market trigger books fed by datad's ticks, with or without
+ * a window open. brokerd.<broker> is started on the first live order that needs it, and by nothing else.
+ */
+export class Emsd implements Service {
+  readonly name = 'emsd';
+  readonly kind = 'emsd' as const;
+  private readonly status: ServiceStatus;
+  private readonly records = new Map<string, OrderRecord>();
+  private readonly byReqid = new Map<string, string>();
+  private readonly books = new Map<string, TriggerBook>();
+  private readonly markets = new Map<string, MktPair>();
+  private readonly ledgers = new Map<string, Ledger>();
+  private readonly fills: FillInfo[] = [];
+  private readonly exchanges = new Map<string, SimVenue>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private unlisten: () => void = () => undefined;
+  private readonly now: () => number;
+
+  private constructor(
+    private readonly opts: EmsOptions,
+    private readonly journal: Journal,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.status = new ServiceStatus(this.name, this.kind, () => opts.registry.changed());
+  }
+
+  static async start(opts: EmsOptions): Promise<Emsd> {
+    const replayed: JournalEntry[] = [];
+    const journal = await Journal.open(join(opts.dataDir, 'journal'), { onReplay: (e) => replayed.push(e) });
+    const ems = new Emsd(opts, journal);
+    for (const broker of knownBackends()) {
+      for (const account of [PAPER_ACCOUNT, ...liveAccounts(broker)]) await ems.ledger(broker, account);
+    }
+    ems.unlisten = opts.hub.listen({ onQuotes: (fqme, packed) => ems.onQuotes(fqme, unpackTicks(packed)) });
+    await ems.recover(replayed);
+    ems.status.set('running');
+    return ems;
+  }
+
+  info(): ServiceInfo {
+    this.status.detail = {
+      working: [...this.records.values()].filter((r) => !isTerminal(r.state)).length,
+      triggers: [...this.books.values()].reduce((n, b) => n + b.size, 0),
+      journalSeq: this.journal.lastSeq,
+    };
+    return this.status.info();
+  }
+
+  async stop(): Promise<void> {
+    this.unlisten();
+    await this.queue.catch(() => undefined);
+    await this.journal.close();
+    for (const l of this.ledgers.values()) await l.close();
+    for (const x of this.exchanges.values()) x.close();
+    this.status.set('stopped');
+  }
+
+  // ---- client side ----
+
+  submit(raw: unknown): Promise<Status> {
+    return this.serial(() => this.doSubmit(raw));
+  }
+
+  cancel(raw: unknown): Promise<Status> {
+    return this.serial(() => this.doCancel(raw));
+  }
+
+  async cancelAll(fqme?: string): Promise<number> {
+    const targets = [...this.records.values()].filter((r) => !isTerminal(r.state) && !r.cancelCalled && (!fqme || r.order.fqme === fqme));
+    for (const r of targets) await this.cancel({ action: 'cancel', oid: r.oid, fqme: r.order.fqme });
+    return targets.length;
+  }
+
+  active(): Status[] {
+    return [...this.records.values()].filter((r) => !isTerminal(r.state)).map((r) => this.statusOf(r));
+  }
+
+  accounts(): AccountInfo[] {
+    const out: AccountInfo[] = [];
+    for (const broker of knownBackends()) {
+      out.push({ broker, account: PAPER_ACCOUNT, mode: 'paper' });
+      if (!BACKENDS[broker]!.brokerd) {
+        out.push({ broker, account: 'live', mode: 'paper', note: `${broker} has no trading endpoint here: use paper` });
+        continue;
+      }
+      for (const account of liveAccounts(broker)) out.push({ broker, account, mode: 'live' });
+    }
+    return out;
+  }
+
+  positions(): PositionInfo[] {
+    return [...this.ledgers.values()].flatMap((l) => l.positions().map(positionInfo));
+  }
+
+  recentFills(limit: number): FillInfo[] {
+    return this.fills.slice(-limit);
+  }
+
+  // ---- internals ----
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch((e) => this.opts.log(`emsd: ${(e as Error).stack ?? e}`));
+    return run;
+  }
+
+  private async market(fqme: string): Promise<MktPair | undefined> {
+    const known = this.markets.get(fqme);
+    if (known) return known;
+    try {
+      // Opening the feed also starts the quotes paperd and the trigger book need.
+      const feed = await this.opts.hub.open(fqme);
+      this.markets.set(feed.fqme, feed.mkt);
+      return feed.mkt;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async doSubmit(raw: unknown): Promise<Status> {
+    const fqme = typeof (raw as Order)?.fqme === 'string' ? (raw as Order).fqme.toLowerCase() : '';
+    if (fqme) await this.market(fqme);
+    const checked = validateOrder(raw, { market: (f) => this.markets.get(f), accounts: liveAccounts });
+    if (!checked.ok) return this.reject(raw, checked.reason);
+    const order = checked.order;
+    const existing = this.records.get(order.oid);
+    if (existing) {
+      if (sameOrder(existing.order, order)) return this.statusOf(existing);
+      await this.journal.append([intentRecord(order)]);
+      return this.apply(existing, step(existing, { kind: 'modify', time: this.now(), order }));
+    }
+    const venue = this.venueFor(order);
+    if (typeof venue !== 'string') return this.reject(order, venue.error);
+    // Intent first: nothing is acknowledged or sent before the order is on disk.
+    await this.journal.append([intentRecord(order)]);
+    return this.apply(null, submitOrder(order, venue, this.now()));
+  }
+
+  private async doCancel(raw: unknown): Promise<Status> {
+    const checked = validateCancel(raw, { market: (f) => this.markets.get(f), accounts: liveAccounts });
+    if (!checked.ok) return this.reject(raw, checked.reason);
+    const rec = this.records.get(checked.order.oid);
+    if (!rec) return this.reject(checked.order, `no order ${checked.order.oid} to cancel`);
+    await this.journal.append([{ type: 'cancel', cancel: checked.order }]);
+    return this.apply(rec, step(rec, { kind: 'cancel', time: this.now(), cancel: checked.order }));
+  }
+
+  /** Where an order goes live: paperd for account paper, else the broker (dark orders: when triggered). */
+  private venueFor(order: Order): string | { error: string } {
+    const broker = parseFqme(order.fqme).broker;
+    if (order.account === PAPER_ACCOUNT || order.execMode === 'paper') return 'paperd';
+    if (order.action === 'alert') return 'paperd';
+    if (!BACKENDS[broker]?.brokerd) return { error: `${broker} has no trading endpoint here: use paper` };
+    return broker;
+  }
+
+  private reject(raw: unknown, reason: string): Status {
+    const r = (raw ?? {}) as { oid?: unknown };
+    const status: Status = {
+      time: this.now(),
+      oid: typeof r.oid === 'string' ? r.oid.slice(0, 64) : '',
+      resp: 'error',
+      reqid: null,
+      req: raw as Order,
+      src: 'emsd',
+      cancelCalled: false,
+      reason,
+    };
+    this.opts.log(`emsd: refused ${status.oid || '(no oid)'}: ${reason}`);
+    this.opts.broadcast('status', status);
+    return status;
+  }
+
+  /** Applies a transition: durable work first (fills), then the broadcast, then what goes to venues and books. */
+  private async apply(prev: OrderRecord | null, t: Transition): Promise<Status> {
+    if (!t.ok) {
+      this.opts.log(`emsd: refused ${t.event} in state ${t.state}: ${t.reason}`);
+      if (!prev) throw new Error(t.reason);
+      return { ...this.statusOf(prev), resp: 'error', reason: t.reason, time: this.now() };
+    }
+    const rec = t.record;
+    this.records.set(rec.oid, rec);
+    if (rec.reqid) this.byReqid.set(`${rec.venue}|${rec.reqid}`, rec.oid);
+    for (const a of t.actions) if (a.kind === 'book_fill') await this.bookFill(a);
+    void this.journal.append([{ type: 'status', status: t.status }]).catch((e) => this.opts.log(`emsd: journal: ${(e as Error).message}`));
+    this.opts.broadcast('status', t.status);
+    for (const a of t.actions) if (a.kind !== 'book_fill') await this.act(rec, a);
+    return t.status;
+  }
+
+  private async act(rec: OrderRecord, a: OrderAction): Promise<void> {
+    switch (a.kind) {
+      case 'send_order':
+        return (await this.tradeVenue(rec.order.fqme, a.venue)).handle(a.msg);
+      case 'send_cancel':
+        return (await this.tradeVenue(rec.order.fqme, a.venue)).handle(a.msg);
+      case 'arm':
+        this.book(a.order.fqme).arm({ oid: a.order.oid, action: a.order.action, price: a.order.price });
+        return;
+      case 'rearm':
+        this.book(a.order.fqme).rearm(a.order.oid, a.order.price);
+        return;
+      case 'disarm':
+        this.books.get(rec.order.fqme)?.remove(a.oid);
+        return;
+      case 'notify':
+        this.opts.broadcast('alert', { oid: a.order.oid, fqme: a.order.fqme, price: a.order.price, time: this.now() });
+        return;
+      case 'book_fill':
+        return;
+    }
+  }
+
+  private async bookFill(a: Extract<OrderAction, { kind: 'book_fill' }>): Promise<void> {
+    const f = a.fill;
+    const broker = parseFqme(f.fqme).broker;
+    await this.journal.append([
+      {
+        type: 'fill',
+        oid: f.oid,
+        fill: { time: f.time, brokerTime: f.time, reqid: f.reqid ?? '', tid: f.tid, action: f.action, size: f.size, price: f.price, fee: f.fee },
+      },
+    ]);
+    const ledger = await this.ledger(broker, f.account);
+    const size = f.action === 'buy' ? f.size : `-${f.size}`;
+    await ledger.append({ tid: f.tid, time: f.time, fqme: f.fqme, size, price: f.price, fee: f.fee });
+    const info: FillInfo = { oid: f.oid, fqme: f.fqme, account: f.account, action: f.action, size: f.size, price: f.price, fee: f.fee, tid: f.tid, time: f.time };
+    this.fills.push(info);
+    if (this.fills.length > RECENT_FILLS) this.fills.shift();
+    this.opts.broadcast('fill', info);
+    const pos = ledger.position(f.fqme);
+    if (pos) this.opts.broadcast('position', positionInfo(pos));
+  }
+
+  private async ledger(broker: string, account: string): Promise<Ledger> {
+    const key = `${broker}.${account}`;
+    let l = this.ledgers.get(key);
+    if (!l) {
+      l = await Ledger.open(this.opts.dataDir, broker, account);
+      for (const p of l.problems) this.opts.log(`emsd: ledger ${key}: ${p}`);
+      this.ledgers.set(key, l);
+    }
+    return l;
+  }
+
+  /** A market's trigger book; a new one starts from the newest close datad holds, so arming knows the side. */
+  private book(fqme: string): TriggerBook {
+    let b = this.books.get(fqme);
+    if (!b) {
+      this.books.set(fqme, (b = new TriggerBook(fqme)));
+      const buf = this.opts.hub.get(fqme)?.buffers.get(1);
+      const last = buf && buf.length > 0 ? buf.cols.close[buf.last - 1]! : null;
+      if (last !== null) b.onTick('last', last);
+    }
+    return b;
+  }
+
+  /** paperd.<broker> or brokerd.<broker>, started on first use through the registry. */
+  private tradeVenue(fqme: string, venue: string): Promise<TradeVenue> {
+    const broker = parseFqme(fqme).broker;
+    const deps = {
+      market: (f: string) => this.markets.get(f),
+      emit: (v: string, m: BrokerdMsg) => void this.serial(() => this.onBrokerd(v, m)),
+      onChange: () => this.opts.registry.changed(),
+    };
+    if (venue === 'paperd') {
+      return this.opts.registry.startOrAttach(`paperd.${broker}`, async () => new PaperdService(broker, { ...deps, latency: this.opts.paperLatency }));
+    }
+    return this.opts.registry.startOrAttach(`brokerd.${broker}`, async () => {
+      if (broker !== 'sim') throw new Error(`no brokerd for ${broker}`);
+      let x = this.exchanges.get(broker);
+      if (!x) this.exchanges.set(broker, (x = newSimExchange(deps.market, this.opts.venueLatency)));
+      this.opts.log('emsd: starting brokerd.sim for a live order');
+      return new BrokerdSimService(x, deps);
+    });
+  }
+
+  private async onBrokerd(venue: string, msg: BrokerdMsg): Promise<void> {
+    if (msg.type === 'position') return;
+    const oid = msg.type === 'ack' ? msg.oid : (this.byReqid.get(`${venue}|${'reqid' in msg ? msg.reqid : ''}`) ?? ('oid' in msg ? msg.oid : null));
+    if (msg.type === 'ack' && oid) {
+      this.byReqid.set(`${venue}|${msg.reqid}`, oid);
+      void this.journal.append([{ type: 'ack', oid, reqid: msg.reqid, account: msg.account }]);
+    }
+    const rec = oid ? this.records.get(oid) : undefined;
+    if (!rec) {
+      if (msg.type === 'status' && msg.status === 'open') return this.adopt(venue, msg.reqid, msg.account);
+      this.opts.log(`emsd: ${venue} ${msg.type} for unknown order (reqid ${'reqid' in msg ? msg.reqid : '?'}): ignored`);
+      return;
+    }
+    const ev = eventFromBrokerd(msg, this.now());
+    if (ev) await this.apply(rec, step(rec, ev));
+  }
+
+  /** An order open at the venue that Candlewick did not place: adopt it so it shows and can be managed. */
+  private async adopt(venue: string, reqid: string, account: string): Promise<void> {
+    const found = [...this.venues()].find((v) => v.venue === venue)?.openOrders(account).find((o) => o.reqid === reqid);
+    if (!found) return;
+    const order: Order = { action: found.action, execMode: venue === 'paperd' ? 'paper' : 'live', oid: `ext-${venue}-${reqid}`, fqme: found.fqme, account, price: found.price, size: found.size };
+    await this.market(found.fqme);
+    await this.journal.append([intentRecord(order), { type: 'ack', oid: order.oid, reqid, account }]);
+    const t = adoptExternal(order, venue, reqid, found.filled, this.now());
+    this.opts.log(`emsd: adopted external order ${reqid} at ${venue} as ${order.oid}`);
+    await this.apply(null, t);
+  }
+
+  private *venues(): Iterable<TradeVenue> {
+    for (const s of this.opts.registry.list()) {
+      if (s.kind === 'paperd' || s.kind === 'brokerd') {
+        const v = this.opts.registry.get(s.name) as TradeVenue | undefined;
+        if (v) yield v;
+      }
+    }
+  }
+
+  /** datad ticks: fire dark triggers, and let paperd/brokerd.sim match resting orders. */
+  private onQuotes(fqme: string, ticks: Tick[]): void {
+    const book = this.books.get(fqme);
+    if (book && book.size > 0) {
+      for (const tk of ticks) {
+        for (const trig of book.onTick(tk.type, tk.price)) {
+          void this.serial(() => this.fire(trig.oid, tk.price));
+        }
+      }
+    }
+    for (const v of this.venues()) v.onTicks(fqme, ticks);
+  }
+
+  private async fire(oid: string, tickPrice: number): Promise<void> {
+    const rec = this.records.get(oid);
+    if (!rec || rec.state !== 'dark_open') return;
+    const mkt = this.markets.get(rec.order.fqme);
+    const side = rec.order.action === 'sell' ? 'sell' : 'buy';
+    const price = mkt ? marketableLimit(side, tickPrice, mkt.priceTick, this.opts.ticksThrough ?? 5) : rec.order.price;
+    const ev: OrderEvent = { kind: 'trigger', time: this.now(), price };
+    await this.apply(rec, step(rec, ev));
+  }
+
+  /**
+   * Replays the journal: dark orders and alerts are re-armed; orders that were working at paperd (our own
+   * engine, which starts empty) are placed again for what remained. Finished orders stay finished.
+   */
+  private async recover(entries: JournalEntry[]): Promise<void> {
+    const latest = new Map<string, { order: Order; resp: Status['resp'] | null; filled: string }>();
+    for (const e of entries) {
+      if (e.type === 'order' || e.type === 'dark' || e.type === 'alert') {
+        const prev = latest.get(e.order.oid);
+        latest.set(e.order.oid, { order: e.order, resp: prev?.resp ?? null, filled: prev?.filled ?? '0' });
+      } else if (e.type === 'status') {
+        const l = latest.get(e.status.oid);
+        if (l) l.resp = e.status.resp;
+      } else if (e.type === 'fill') {
+        const l = latest.get(e.oid);
+        if (l) l.filled = addDec(l.filled, e.fill.size);
+      }
+    }
+    let rearmed = 0;
+    let replaced = 0;
+    for (const { order, resp, filled } of latest.values()) {
+      if (resp === 'closed' || resp === 'canceled' || resp === 'error') continue;
+      if (!(await this.market(order.fqme))) continue;
+      if (order.execMode === 'dark' || order.action === 'alert') {
+        if (resp === 'triggered') continue;
+        await this.apply(null, submitOrder(order, this.venueFor(order) as string, this.now()));
+        rearmed++;
+      } else if (compareDec(filled, order.size) < 0) {
+        const venue = this.venueFor(order);
+        if (typeof venue !== 'string') continue;
+        await this.apply(null, submitOrder({ ...order, size: subDec(order.size, filled) }, venue, this.now()));
+        replaced++;
+      }
+    }
+    if (rearmed + replaced > 0) this.opts.log(`emsd: recovered ${rearmed} dark orders/alerts and ${replaced} working orders from the journal`);
+  }
+
+  private statusOf(r: OrderRecord): Status {
+    return {
+      time: this.now(),
+      oid: r.oid,
+      resp: STATE_RESP[r.state],
+      reqid: r.reqid,
+      req: r.order,
+      src: r.venue === 'paperd' ? 'paperd' : r.state === 'dark_open' ? 'dark' : r.venue,
+      cancelCalled: r.cancelCalled,
+      filled: r.filled,
+      remaining: r.remaining,
+    };
+  }
+}
+
+function sameOrder(a: Order, b: Order): boolean {
+  return a.action === b.action && a.execMode === b.execMode && a.account === b.account && a.fqme === b.fqme && compareDec(a.price, b.price) === 0 && compareDec(a.size, b.size) === 0;
+}
+
+function positionInfo(p: Position): PositionInfo {
+  return {
+    broker: p.broker,
+    account: p.account,
+    fqme: p.fqme,
+    size: p.size,
+    ppu: p.ppu,
+    realizedPnl: p.realizedPnl,
+    fees: p.feesPaid,
+    updatedAt: p.lastClearTime ?? 0,
+  };
+}

@@ -1,0 +1,199 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { startTestHost, until, type TestHost } from './harness.js';
+import type { ApiClient } from '../../core/protocol/client.js';
+import type { Order, Status } from '../../core/protocol/orders.js';
+import { addDec, mulDec, quantize } from '../../core/protocol/decimal.js';
+import { printLedger } from '../../core/cli/ledger.js';
+
+const FQME = 'xbtusd.spot.sim';
+let t: TestHost;
+
+beforeAll(async () => {
+  t = await startTestHost({ rate: 100, venueAckMs: 300 });
+});
+afterAll(async () => {
+  await t.stop();
+});
+
+/** Every status event a client sees, by oid. */
+function statuses(c: ApiClient) {
+  const seen: Status[] = [];
+  c.on('status', (s) => seen.push(s));
+  return {
+    seen,
+    of: (oid: string) => seen.filter((s) => s.oid === oid).map((s) => s.resp),
+  };
+}
+
+async function lastPrice(c: ApiClient): Promise<string> {
+  let last: number | null = null;
+  const off = c.on('quote', (q) => {
+    for (const tk of q.ticks) if (q.fqme === FQME && tk.type === 'trade') last = tk.price;
+  });
+  await c.call('quotes.subscribe', { fqme: FQME });
+  await until(() => last !== null, 'a trade');
+  off();
+  return quantize(last!.toFixed(2), '0.5');
+}
+
+const order = (o: Partial<Order>): Order => ({
+  action: 'buy',
+  execMode: 'paper',
+  oid: randomUUID(),
+  fqme: FQME,
+  account: 'paper',
+  price: '1',
+  size: '0.01',
+  ...o,
+});
+
+describe('emsd over the API', () => {
+  it('fills a marketable paper order, books the position and writes the ledger', async () => {
+    const c = await t.connect();
+    const st = statuses(c);
+    const px = await lastPrice(c);
+    const buy = order({ price: addDec(px, '500') });
+    const first = await c.call('orders.submit', { order: buy });
+    expect(first.resp).toBe('pending');
+    await until(() => st.of(buy.oid).includes('closed'), 'the paper buy to close');
+    expect(st.of(buy.oid)).toContain('fill');
+    // Filled against the quoted size, possibly in parts: the parts add up exactly.
+    const fills = st.seen.filter((s) => s.oid === buy.oid && s.resp === 'fill');
+    expect(fills.map((f) => f.fill!.size).reduce((a, b) => addDec(a, b))).toBe('0.01');
+    const fill = fills[0]!;
+    const pos = (await c.call('positions.list', {})).find((p) => p.account === 'paper' && p.fqme === FQME)!;
+    expect(pos.size).toBe('0.01');
+    const ledger = readFileSync(join(t.dataDir, 'ledgers', 'sim.paper.jsonl'), 'utf8');
+    expect(ledger).toContain(fill.fill!.tid);
+    const printed = await printLedger(t.dataDir, 'paper');
+    expect(printed).toMatch(/xbtusd\.spot\.sim/);
+    expect(printed).toContain(fill.fill!.tid);
+    await expect(printLedger(t.dataDir, 'nobody')).rejects.toThrow(/no ledger for account 'nobody'/);
+    const names = (await c.call('services.list', {})).map((s) => s.name);
+    expect(names).toContain('paperd.sim');
+    expect(names).toContain('emsd');
+    expect(names.some((n) => n.startsWith('brokerd'))).toBe(false);
+  });
+
+  it('refuses bad orders with a reason and sends nothing on', async () => {
+    const c = await t.connect();
+    const cases: [Partial<Order>, RegExp][] = [
+      [{ size: '0' }, /size/],
+      [{ size: '-1' }, /size/],
+      [{ price: '50000.3' }, /not a multiple of the tick 0\.5/],
+      [{ size: '0.00001' }, /size/],
+      [{ fqme: 'nope.spot.sim' }, /nope\.spot\.sim/],
+      [{ account: 'nobody', execMode: 'live' }, /account/],
+      [{ price: '0' }, /price/],
+    ];
+    for (const [o, why] of cases) {
+      const s = await c.call('orders.submit', { order: order(o) });
+      expect(s.resp, JSON.stringify(o)).toBe('error');
+      expect(s.reason).toMatch(why);
+    }
+    const names = (await c.call('services.list', {})).map((s) => s.name);
+    expect(names.some((n) => n.startsWith('brokerd'))).toBe(false);
+    expect(await c.call('orders.active', {})).toEqual([]);
+  });
+
+  it('triggers a dark buy into a fill, and fires an alert once', async () => {
+    const c = await t.connect();
+    const st = statuses(c);
+    const alerts: string[] = [];
+    c.on('alert', (a) => alerts.push(a.oid));
+    const px = await lastPrice(c);
+    // At the last price, the next trade at or above it fires: a trigger that is sure to go soon.
+    const dark = order({ execMode: 'dark', price: px });
+    expect((await c.call('orders.submit', { order: dark })).resp).toBe('dark_open');
+    const alert = order({ action: 'alert', execMode: 'dark', price: px, size: '0' });
+    expect((await c.call('orders.submit', { order: alert })).resp).toBe('dark_open');
+    await until(() => st.of(dark.oid).includes('closed'), 'the dark buy to trigger and fill', 20_000);
+    expect(st.of(dark.oid)).toEqual(expect.arrayContaining(['dark_open', 'triggered', 'fill', 'closed']));
+    await until(() => alerts.includes(alert.oid), 'the alert');
+    expect(alerts.filter((a) => a === alert.oid)).toHaveLength(1);
+    expect((await c.call('orders.active', {})).map((s) => s.oid)).not.toContain(alert.oid);
+  });
+
+  it('starts brokerd.sim only for a live order, and sends a cancel made before the ack once the ack arrives', async () => {
+    const c = await t.connect();
+    const other = await t.connect();
+    const st = statuses(c);
+    const st2 = statuses(other);
+    const px = await lastPrice(c);
+    expect((await c.call('services.list', {})).some((s) => s.name === 'brokerd.sim')).toBe(false);
+    const live = order({ account: 'live', execMode: 'live', price: quantize(mulDec(px, '0.9'), '0.5') });
+    const first = await c.call('orders.submit', { order: live });
+    expect(first.resp).toBe('pending');
+    expect((await c.call('services.list', {})).some((s) => s.name === 'brokerd.sim')).toBe(true);
+    // The venue acks after 300 ms: this cancel is made before it.
+    const cancel = await c.call('orders.cancel', { cancel: { action: 'cancel', oid: live.oid, fqme: FQME } });
+    expect(cancel.cancelCalled).toBe(true);
+    await until(() => st.of(live.oid).includes('canceled'), 'the venue to confirm the cancel');
+    expect(st2.of(live.oid)).toEqual(st.of(live.oid));
+  });
+
+  it('fills a live order at the sim venue and keeps its position apart from paper', async () => {
+    const c = await t.connect();
+    const st = statuses(c);
+    const px = await lastPrice(c);
+    const live = order({ account: 'live', execMode: 'live', price: addDec(px, '500'), size: '0.02' });
+    await c.call('orders.submit', { order: live });
+    await until(() => st.of(live.oid).includes('closed'), 'the live order to fill');
+    const pos = (await c.call('positions.list', {})).find((p) => p.account === 'live' && p.fqme === FQME)!;
+    expect(pos.size).toBe('0.02');
+    expect(existsSync(join(t.dataDir, 'ledgers', 'sim.live.jsonl'))).toBe(true);
+  });
+
+  it('treats a retried submit as the same order, and a changed one as a modify', async () => {
+    const c = await t.connect();
+    const px = await lastPrice(c);
+    const o = order({ price: quantize(mulDec(px, '0.8'), '0.5') });
+    const st = statuses(c);
+    await c.call('orders.submit', { order: o });
+    await until(() => st.of(o.oid).includes('open'), 'the order to open');
+    const retry = await c.call('orders.submit', { order: o });
+    expect(retry.resp).toBe('open');
+    expect((await c.call('orders.active', {})).filter((s) => s.oid === o.oid)).toHaveLength(1);
+    const fills = readFileSync(join(t.dataDir, 'ledgers', 'sim.paper.jsonl'), 'utf8');
+    expect(fills).not.toContain(o.oid);
+    const moved = quantize(mulDec(px, '0.7'), '0.5');
+    await c.call('orders.submit', { order: { ...o, price: moved } });
+    await until(() => st.seen.filter((s) => s.oid === o.oid && s.resp === 'open').length >= 2, 'the modified order to reopen');
+    const active = (await c.call('orders.active', {})).filter((s) => s.oid === o.oid);
+    expect(active).toHaveLength(1);
+    expect((active[0]!.req as Order).price).toBe(moved);
+    const reconnect = await t.connect();
+    expect((await reconnect.call('orders.active', {})).map((s) => s.oid)).toContain(o.oid);
+    const n = await c.call('orders.cancelAll', { fqme: FQME });
+    expect(n.canceled).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('emsd across a restart', () => {
+  it('re-arms dark orders and keeps positions after the host restarts', async () => {
+    const first = await startTestHost({ rate: 20 });
+    const dir = first.dataDir;
+    const c = await first.connect();
+    const px = await lastPrice(c);
+    const far = order({ execMode: 'dark', price: quantize(mulDec(px, '2'), '0.5') });
+    expect((await c.call('orders.submit', { order: far })).resp).toBe('dark_open');
+    const st = statuses(c);
+    const buy = order({ price: addDec(px, '500') });
+    await c.call('orders.submit', { order: buy });
+    await until(() => st.of(buy.oid).includes('closed'), 'a fill before the restart');
+    await first.stop();
+    const second = await startTestHost({ rate: 20, dataDir: dir });
+    try {
+      const c2 = await second.connect();
+      const active = await c2.call('orders.active', {});
+      expect(active.find((s) => s.oid === far.oid)?.resp).toBe('dark_open');
+      const pos = (await c2.call('positions.list', {})).find((p) => p.account === 'paper' && p.fqme === FQME)!;
+      expect(pos.size).toBe('0.01');
+    } finally {
+      await second.stop();
+    }
+  });
+});
