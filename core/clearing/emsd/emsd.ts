@@ -166,13 +166,13 @@ export class Emsd implements Service {
     if (existing) {
       if (sameOrder(existing.order, order)) return this.statusOf(existing);
       await this.journal.append([intentRecord(order)]);
-      return this.apply(existing, step(existing, { kind: 'modify', time: this.now(), order }));
+      return this.applyTransition(existing, step(existing, { kind: 'modify', time: this.now(), order }));
     }
     const venue = this.venueFor(order);
     if (typeof venue !== 'string') return this.reject(order, venue.error);
     // Intent first: nothing is acknowledged or sent before the order is on disk.
     await this.journal.append([intentRecord(order)]);
-    return this.apply(null, submitOrder(order, venue, this.now()));
+    return this.applyTransition(null, submitOrder(order, venue, this.now()));
   }
 
   private async doCancel(raw: unknown): Promise<Status> {
@@ -181,7 +181,7 @@ export class Emsd implements Service {
     const rec = this.records.get(checked.order.oid);
     if (!rec) return this.reject(checked.order, `no order ${checked.order.oid} to cancel`);
     await this.journal.append([{ type: 'cancel', cancel: checked.order }]);
-    return this.apply(rec, step(rec, { kind: 'cancel', time: this.now(), cancel: checked.order }));
+    return this.applyTransition(rec, step(rec, { kind: 'cancel', time: this.now(), cancel: checked.order }));
   }
 
   /** Where an order goes live: paperd for account paper, else the broker (dark orders: when triggered). */
@@ -211,7 +211,7 @@ export class Emsd implements Service {
   }
 
   /** Applies a transition: durable work first (fills), then the broadcast, then what goes to venues and books. */
-  private async apply(prev: OrderRecord | null, t: Transition): Promise<Status> {
+  private async applyTransition(prev: OrderRecord | null, t: Transition): Promise<Status> {
     if (!t.ok) {
       this.opts.log(`emsd: refused ${t.event} in state ${t.state}: ${t.reason}`);
       if (!prev) throw new Error(t.reason);
@@ -328,7 +328,7 @@ export class Emsd implements Service {
       return;
     }
     const ev = eventFromBrokerd(msg, this.now());
-    if (ev) await this.apply(rec, step(rec, ev));
+    if (ev) await this.applyTransition(rec, step(rec, ev));
   }
 
   /** An order open at the venue that Candlewick did not place: adopt it so it shows and can be managed. */
@@ -340,7 +340,7 @@ export class Emsd implements Service {
     await this.journal.append([intentRecord(order), { type: 'ack', oid: order.oid, reqid, account }]);
     const t = adoptExternal(order, venue, reqid, found.filled, this.now());
     this.opts.log(`emsd: adopted external order ${reqid} at ${venue} as ${order.oid}`);
-    await this.apply(null, t);
+    await this.applyTransition(null, t);
   }
 
   private *venues(): Iterable<TradeVenue> {
@@ -372,7 +372,7 @@ export class Emsd implements Service {
     const side = rec.order.action === 'sell' ? 'sell' : 'buy';
     const price = mkt ? marketableLimit(side, tickPrice, mkt.priceTick, this.opts.ticksThrough ?? 5) : rec.order.price;
     const ev: OrderEvent = { kind: 'trigger', time: this.now(), price };
-    await this.apply(rec, step(rec, ev));
+    await this.applyTransition(rec, step(rec, ev));
   }
 
   /**
@@ -400,12 +400,12 @@ export class Emsd implements Service {
       if (!(await this.market(order.fqme))) continue;
       if (order.execMode === 'dark' || order.action === 'alert') {
         if (resp === 'triggered') continue;
-        await this.apply(null, submitOrder(order, this.venueFor(order) as string, this.now()));
+        await this.applyTransition(null, submitOrder(order, this.venueFor(order) as string, this.now()));
         rearmed++;
       } else if (compareDec(filled, order.size) < 0) {
         const venue = this.venueFor(order);
         if (typeof venue !== 'string') continue;
-        await this.apply(null, submitOrder({ ...order, size: subDec(order.size, filled) }, venue, this.now()));
+        await this.applyTransition(null, submitOrder({ ...order, size: subDec(order.size, filled) }, venue, this.now()));
         replaced++;
       }
     }
