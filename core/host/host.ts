@@ -22,6 +22,7 @@ export class Host {
     readonly registry: ServiceRegistry,
     readonly hub: FeedHub,
     readonly api: ApiServer,
+    readonly ems: Emsd,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -62,7 +63,7 @@ export class Host {
       crash: (service) => host!.crash(service),
       log,
     });
-    host = new Host(config, registry, hub, api, log);
+    host = new Host(config, registry, hub, api, ems, log);
     const samplerd = await registry.startOrAttach('samplerd', async () => new SamplerService(() => registry.changed()));
     samplerd.sampler.onStep((period, time) => {
       hub.step(period, time);
