@@ -14,6 +14,7 @@ import { parseShellArgs } from './policy.js';
 import { registerAppScheme, serveAppProtocol } from './protocol.js';
 import { hardenContents, hardenSession } from './security.js';
 import { createMainWindow } from './window.js';
+import { notifyAlerts } from './notify.js';
 
 const STOP_TIMEOUT_MS = 5000;
 
@@ -142,6 +143,7 @@ if (!app.requestSingleInstanceLock()) {
       serveAppProtocol(rendererRoot, log);
       router = new IpcRouter(() => host, log);
       host = await hostReady;
+      notifyAlerts(host, log);
       if (phase !== 'running') {
         await shutdown();
         return;

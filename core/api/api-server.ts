@@ -49,8 +49,17 @@ export class ApiServer {
     return session;
   }
 
+  private taps = new Set<(event: EventName, data: unknown) => void>();
+
   broadcast<E extends EventName>(event: E, data: Events[E]): void {
     for (const s of this.sessions) s.emit(event, data);
+    for (const tap of this.taps) tap(event, data);
+  }
+
+  /** Host-side listeners of every broadcast (Electron main: desktop notifications for alerts). */
+  onBroadcast(cb: (event: EventName, data: unknown) => void): () => void {
+    this.taps.add(cb);
+    return () => this.taps.delete(cb);
   }
 
   /** Flushes after the current batch of worker messages, and after a sampler step so new rows go out. */

@@ -172,6 +172,25 @@ describe('emsd over the API', () => {
   });
 });
 
+describe('orders placed outside Candlewick', () => {
+  it('adopts an order opened at the venue by other means, and can cancel it', async () => {
+    const c = await t.connect();
+    const st = statuses(c);
+    const px = await lastPrice(c);
+    const price = quantize(mulDec(px, '0.5'), '0.5');
+    // brokerd.sim must be connected to hear about it: a live order of ours starts it.
+    await c.call('orders.submit', { order: order({ account: 'live', execMode: 'live', price }) });
+    const reqid = t.host.ems.exchange('sim').injectExternalOrder({ account: 'live', fqme: FQME, action: 'buy', price, size: '0.01' });
+    await until(() => st.seen.find((s) => s.reqid === reqid && s.oid.startsWith('ext-')), 'the external order to be adopted', 10_000);
+    const active = await c.call('orders.active', {});
+    const ext = active.find((s) => s.reqid === reqid);
+    expect(ext, JSON.stringify(active.map((s) => [s.oid, s.reqid]))).toBeDefined();
+    await c.call('orders.cancel', { cancel: { action: 'cancel', oid: ext!.oid, fqme: FQME } });
+    await until(() => st.of(ext!.oid).includes('canceled'), 'the adopted order to cancel');
+    await c.call('orders.cancelAll', { fqme: FQME });
+  });
+});
+
 describe('emsd across a restart', () => {
   it('re-arms dark orders and keeps positions after the host restarts', async () => {
     const first = await startTestHost({ rate: 20 });

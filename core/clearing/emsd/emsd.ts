@@ -51,6 +51,8 @@ export class Emsd implements Service {
   private readonly ledgers = new Map<string, Ledger>();
   private readonly fills: FillInfo[] = [];
   private readonly exchanges = new Map<string, SimVenue>();
+  /** Started paperd/brokerd dialogs, fed every tick (kept here: the registry's list is for display). */
+  private readonly tradeVenues = new Set<TradeVenue>();
   private queue: Promise<unknown> = Promise.resolve();
   private unlisten: () => void = () => undefined;
   private readonly now: () => number;
@@ -303,15 +305,25 @@ export class Emsd implements Service {
       onChange: () => this.opts.registry.changed(),
     };
     if (venue === 'paperd') {
-      return this.opts.registry.startOrAttach(`paperd.${broker}`, async () => new PaperdService(broker, { ...deps, latency: this.opts.paperLatency }));
+      return this.opts.registry.startOrAttach(`paperd.${broker}`, async () => this.track(new PaperdService(broker, { ...deps, latency: this.opts.paperLatency })));
     }
     return this.opts.registry.startOrAttach(`brokerd.${broker}`, async () => {
       if (broker !== 'sim') throw new Error(`no brokerd for ${broker}`);
-      let x = this.exchanges.get(broker);
-      if (!x) this.exchanges.set(broker, (x = newSimExchange(deps.market, this.opts.venueLatency)));
       this.opts.log('emsd: starting brokerd.sim for a live order');
-      return new BrokerdSimService(x, deps);
+      return this.track(new BrokerdSimService(this.exchange(broker), deps));
     });
+  }
+
+  private track<V extends TradeVenue>(v: V): V {
+    this.tradeVenues.add(v);
+    return v;
+  }
+
+  /** The sim exchange's live venue (the exchange itself, which outlives brokerd.sim); tests place "external" orders on it. */
+  exchange(broker: 'sim'): SimVenue {
+    let x = this.exchanges.get(broker);
+    if (!x) this.exchanges.set(broker, (x = newSimExchange((f) => this.markets.get(f), this.opts.venueLatency)));
+    return x;
   }
 
   private async onBrokerd(venue: string, msg: BrokerdMsg): Promise<void> {
@@ -343,13 +355,8 @@ export class Emsd implements Service {
     await this.applyTransition(null, t);
   }
 
-  private *venues(): Iterable<TradeVenue> {
-    for (const s of this.opts.registry.list()) {
-      if (s.kind === 'paperd' || s.kind === 'brokerd') {
-        const v = this.opts.registry.get(s.name) as TradeVenue | undefined;
-        if (v) yield v;
-      }
-    }
+  private venues(): Iterable<TradeVenue> {
+    return this.tradeVenues;
   }
 
   /** datad ticks: fire dark triggers, and let paperd/brokerd.sim match resting orders. */
