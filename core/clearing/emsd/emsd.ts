@@ -387,14 +387,17 @@ export class Emsd implements Service {
    * engine, which starts empty) are placed again for what remained. Finished orders stay finished.
    */
   private async recover(entries: JournalEntry[]): Promise<void> {
-    const latest = new Map<string, { order: Order; resp: Status['resp'] | null; filled: string }>();
+    const latest = new Map<string, { order: Order; resp: Status['resp'] | null; filled: string; triggered: boolean }>();
     for (const e of entries) {
       if (e.type === 'order' || e.type === 'dark' || e.type === 'alert') {
         const prev = latest.get(e.order.oid);
-        latest.set(e.order.oid, { order: e.order, resp: prev?.resp ?? null, filled: prev?.filled ?? '0' });
+        latest.set(e.order.oid, { order: e.order, resp: prev?.resp ?? null, filled: prev?.filled ?? '0', triggered: prev?.triggered ?? false });
       } else if (e.type === 'status') {
         const l = latest.get(e.status.oid);
-        if (l) l.resp = e.status.resp;
+        if (l) {
+          l.resp = e.status.resp;
+          if (e.status.resp === 'triggered') l.triggered = true;
+        }
       } else if (e.type === 'fill') {
         const l = latest.get(e.oid);
         if (l) l.filled = addDec(l.filled, e.fill.size);
@@ -402,11 +405,15 @@ export class Emsd implements Service {
     }
     let rearmed = 0;
     let replaced = 0;
-    for (const { order, resp, filled } of latest.values()) {
+    for (const { order, resp, filled, triggered } of latest.values()) {
       if (resp === 'closed' || resp === 'canceled' || resp === 'error') continue;
       if (!(await this.market(order.fqme))) continue;
       if (order.execMode === 'dark' || order.action === 'alert') {
-        if (resp === 'triggered') continue;
+        // Once released, a dark order is a venue order: arming it again could send it twice.
+        if (triggered) {
+          this.opts.log(`emsd: dark order ${order.oid} was released before the restart; not re-armed`);
+          continue;
+        }
         await this.applyTransition(null, submitOrder(order, this.venueFor(order) as string, this.now()));
         rearmed++;
       } else if (compareDec(filled, order.size) < 0) {
