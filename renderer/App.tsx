@@ -1,4 +1,8 @@
 import { ChartsArea } from './features/chart/ChartsArea.js';
+import { OrderMenu } from './features/orders/OrderMenu.js';
+import { OrderPane } from './features/orders/OrderPane.js';
+import { OrderToasts } from './features/orders/OrderToasts.js';
+import { useOrdersFeed } from './features/orders/useOrdersFeed.js';
 import { SymbolSearch } from './features/search/SymbolSearch.js';
 import { ServicesPanel } from './features/services/ServicesPanel.js';
 import { useServicesFeed } from './features/services/useServicesFeed.js';
@@ -26,6 +30,7 @@ export function App() {
   useServicesFeed();
   useQuoteFeed();
   useDocumentTitle();
+  useOrdersFeed();
   return (
     <div className="app">
       <header className="topbar">
@@ -35,9 +40,12 @@ export function App() {
       </header>
       <main className="workspace">
         <ChartsArea />
+        <OrderPane />
         <ServicesPanel />
       </main>
       <StatusBar />
+      <OrderMenu />
+      <OrderToasts />
     </div>
   );
 }

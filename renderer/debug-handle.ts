@@ -2,6 +2,7 @@ import type { ChartController, LatencyLogs } from './features/chart/chart-contro
 import { LatencyLog, percentile } from './lib/latency-log.js';
 import { useConnection } from './stores/connection.js';
 import { useFeed } from './stores/feed.js';
+import { useOrders } from './stores/orders.js';
 import { useServices } from './stores/services.js';
 import { useSession } from './stores/session.js';
 
@@ -59,6 +60,7 @@ export function installDebugHandle(): void {
       },
       services: () => useServices.getState().services,
       feed: () => useFeed.getState(),
+      orders: () => useOrders.getState(),
     },
   };
   Object.defineProperty(window, '__candlewick', { value: Object.freeze(handle), configurable: true });

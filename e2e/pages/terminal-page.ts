@@ -192,6 +192,100 @@ export class TerminalPage {
     return (await this.servicesRows()).find((r) => r.name === name) ?? null;
   }
 
+  // ---- order mode ----
+
+  get orderPane(): Locator {
+    return this.page.getByTestId('order-pane');
+  }
+
+  /** Order lines on one chart (each chart draws every working order of its symbol), or on both. */
+  orderLines(timeframe?: Timeframe): Locator {
+    return (timeframe ? this.chart(timeframe) : this.page).locator('[data-testid="order-line"]');
+  }
+
+  orderLine(oid: string, timeframe: Timeframe): Locator {
+    return this.chart(timeframe).locator(`[data-testid="order-line"][data-oid="${oid}"]`);
+  }
+
+  get workingOrders(): Locator {
+    return this.page.getByTestId('working-order');
+  }
+
+  workingOrder(oid: string): Locator {
+    return this.page.locator(`[data-testid="working-order"][data-oid="${oid}"]`);
+  }
+
+  get orderMenu(): Locator {
+    return this.page.getByTestId('order-menu');
+  }
+
+  get alertToasts(): Locator {
+    return this.page.getByTestId('alert-toast');
+  }
+
+  get position(): Locator {
+    return this.page.getByTestId('position');
+  }
+
+  /** The loaded symbol's last trade price, as the UI's feed store holds it (null before the first tick). */
+  async lastPrice(): Promise<number | null> {
+    return this.page.evaluate(() => (globalThis as any).__candlewick.store.feed().lastPrice as number | null);
+  }
+
+  /**
+   * Page coordinates of `price` on a chart, at `xFrac` of its width; null while the chart draws nothing. The y comes from
+   * the chart's own price scale (the debug handle's controller), so a click there is at that price give or take a pixel.
+   */
+  async pointAtPrice(timeframe: Timeframe, price: number, xFrac = 0.5): Promise<{ x: number; y: number } | null> {
+    const role = timeframe === 60 ? 'slow' : 'fast';
+    const y = await this.page.evaluate(([r, p]) => (globalThis as any).__candlewick.charts[r].priceToY(p) as number | null, [role, price] as const);
+    const box = await this.chart(timeframe).boundingBox();
+    if (y === null || !box) return null;
+    return { x: box.x + box.width * xFrac, y: box.y + y };
+  }
+
+  /** Page coordinates `dy` px below (positive) or above (negative) the last price on a chart, kept inside the chart. */
+  async pointNearLast(timeframe: Timeframe, dy: number, xFrac = 0.5): Promise<{ x: number; y: number }> {
+    await expect.poll(() => this.lastPrice(), { message: 'a last price' }).not.toBeNull();
+    const at = await this.pointAtPrice(timeframe, (await this.lastPrice())!, xFrac);
+    const box = (await this.chart(timeframe).boundingBox())!;
+    expect(at, 'the last price is on the chart').not.toBeNull();
+    return { x: at!.x, y: Math.max(box.y + 10, Math.min(box.y + box.height - 40, at!.y + dy)) };
+  }
+
+  /** Order mode from the keyboard: hover `at`, hold `key` (f buy, d sell, a alert; `s` too for live), click, let go. */
+  async stageAndClick(at: { x: number; y: number }, key: 'f' | 'd' | 'a', live = false): Promise<void> {
+    const kb = this.page.keyboard;
+    await this.page.mouse.move(at.x, at.y - 3);
+    await this.page.mouse.move(at.x, at.y);
+    if (live) await kb.down('s');
+    await kb.down(key);
+    await expect(this.page.getByTestId('order-line-staged').first()).toBeAttached();
+    await this.page.mouse.click(at.x, at.y);
+    await kb.up(key);
+    if (live) await kb.up('s');
+  }
+
+  /** The oids of the order lines on a chart. */
+  async orderLineOids(timeframe: Timeframe): Promise<string[]> {
+    return this.orderLines(timeframe).evaluateAll((els) => els.map((e) => e.getAttribute('data-oid') ?? ''));
+  }
+
+  /** Waits for one order line not in `before` to appear on a chart, and returns its oid. */
+  async waitForNewOrderLine(timeframe: Timeframe, before: readonly string[], timeout = 10_000): Promise<string> {
+    let oid = '';
+    await expect
+      .poll(
+        async () => {
+          oid = (await this.orderLineOids(timeframe)).find((o) => !before.includes(o)) ?? '';
+          return oid;
+        },
+        { timeout, message: 'a new order line' },
+      )
+      .not.toBe('');
+    return oid;
+  }
+
   // ---- status bar ----
 
   get statusBar(): Locator {

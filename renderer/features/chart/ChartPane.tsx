@@ -6,6 +6,7 @@ import { errorMessage, isConnectionLoss } from '../../lib/errors.js';
 import { priceFormatOf } from '../../lib/format.js';
 import { useConnection } from '../../stores/connection.js';
 import { useSession } from '../../stores/session.js';
+import { useChartOrders } from '../orders/useChartOrders.js';
 import { ChartController, type LegendState } from './chart-controller.js';
 
 export type ChartRole = 'slow' | 'fast';
@@ -93,6 +94,8 @@ export function ChartPane({ role, timeframe, count, onController }: Props) {
       stream.close();
     };
   }, [controller, client, fqme, fqmeError, timeframe, count]);
+
+  useChartOrders(controller, containerRef);
 
   useEffect(() => {
     controller?.setPriceFormat(priceFormatOf(mkt && mkt.fqme === fqme ? mkt.priceTick : null));

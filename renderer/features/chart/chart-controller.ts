@@ -1,4 +1,4 @@
-import { createChart, type IChartApi, type MouseEventParams } from 'lightweight-charts';
+import { createChart, type IChartApi, type ISeriesApi, type MouseEventParams } from 'lightweight-charts';
 import type { BarStream } from '../../client/bar-stream.js';
 import type { Bar } from '../../lib/bar-store.js';
 import { FlushScheduler } from '../../lib/flush-scheduler.js';
@@ -167,6 +167,32 @@ export class ChartController {
       this.hoverIndex = null;
       this.emitLegend();
     }
+  }
+
+  // ---- for order mode (features/orders): coordinates, bar times, the series lines and markers attach to ----
+
+  get timeframe(): number {
+    return this.opts.timeframe;
+  }
+
+  /** The candle series: order lines, the position line and fill markers attach here. */
+  get priceSeries(): ISeriesApi<'Candlestick'> {
+    return this.series.candles;
+  }
+
+  /** The price at `y` px from the top of the chart, null when nothing is drawn. */
+  yToPrice(y: number): number | null {
+    return this.series.candles.coordinateToPrice(y);
+  }
+
+  /** The y (px from the top of the chart) of `price`, null when nothing is drawn. */
+  priceToY(price: number): number | null {
+    return this.series.candles.priceToCoordinate(price);
+  }
+
+  /** The newest bar's close, null before any bar. */
+  lastClose(): number | null {
+    return this.stream?.store.lastBar()?.close ?? null;
   }
 
   /** Back to the newest bars at the current zoom. */

@@ -1,0 +1,161 @@
+import { create } from 'zustand';
+import type { AccountInfo, FillInfo, PositionInfo } from '../../core/protocol/messages.js';
+import type { Order, Status } from '../../core/protocol/orders.js';
+import { DEFAULT_ALLOC, parseSlots, type AllocSettings } from '../lib/allocator.js';
+import * as R from '../lib/orders-reducer.js';
+
+export interface AlertToast {
+  id: string;
+  fqme: string;
+  price: string;
+  time: number;
+}
+
+/** An alert that fired, drawn as a marker where it fired. */
+export interface AlertMark {
+  oid: string;
+  fqme: string;
+  price: string;
+  time: number;
+}
+
+export interface Notice {
+  id: number;
+  text: string;
+  tone: 'error' | 'info';
+}
+
+/** Working orders, positions, accounts and fills as the order pane and the order lines show them. */
+export interface OrdersStore extends R.OrdersState {
+  /** False until the first `orders.active` answer. */
+  known: boolean;
+  accounts: AccountInfo[];
+  /** `${broker}|${account}|${fqme}` -> position (flat positions are dropped). */
+  positions: Record<string, PositionInfo>;
+  /** The account new orders go to. */
+  account: string;
+  alloc: AllocSettings;
+  toasts: AlertToast[];
+  alertMarks: AlertMark[];
+  notices: Notice[];
+
+  applyStatus(st: Status): void;
+  setActive(list: Status[]): void;
+  beginModify(order: Order): void;
+  abortModify(oid: string, reason: string): void;
+  addFills(fills: FillInfo[]): void;
+  setAccounts(list: AccountInfo[]): void;
+  setPositions(list: PositionInfo[]): void;
+  upsertPosition(p: PositionInfo): void;
+  setAccount(account: string): void;
+  setAlloc(patch: Partial<AllocSettings>): void;
+  alertFired(a: AlertMark): void;
+  dismissToast(id: string): void;
+  notify(text: string, tone?: Notice['tone']): void;
+  dismissNotice(id: number): void;
+}
+
+const MAX_TOASTS = 5;
+const MAX_MARKS = 200;
+const SETTINGS_KEY = 'candlewick.orders';
+let noticeId = 0;
+
+export const positionKey = (p: Pick<PositionInfo, 'broker' | 'account' | 'fqme'>) => `${p.broker}|${p.account}|${p.fqme}`;
+const isFlat = (p: PositionInfo) => /^-?0(\.0*)?$/.test(p.size);
+
+function loadSettings(): { account: string; alloc: AllocSettings } {
+  const fallback = { account: 'paper', alloc: DEFAULT_ALLOC };
+  try {
+    const raw = JSON.parse(window.localStorage.getItem(SETTINGS_KEY) ?? 'null') as Partial<typeof fallback> | null;
+    if (!raw) return fallback;
+    const a = raw.alloc;
+    const alloc: AllocSettings = {
+      unit: a?.unit === 'units' ? 'units' : 'currency',
+      limit: typeof a?.limit === 'string' ? a.limit : DEFAULT_ALLOC.limit,
+      slots: parseSlots(a?.slots ?? '') ?? DEFAULT_ALLOC.slots,
+    };
+    return { account: typeof raw.account === 'string' ? raw.account : 'paper', alloc };
+  } catch {
+    return fallback;
+  }
+}
+
+function saveSettings(account: string, alloc: AllocSettings): void {
+  try {
+    window.localStorage.setItem(SETTINGS_KEY, JSON.stringify({ account, alloc }));
+  } catch {}
+}
+
+const initial = typeof window === 'undefined' ? { account: 'paper', alloc: DEFAULT_ALLOC } : loadSettings();
+
+export const useOrders = create<OrdersStore>((set, get) => ({
+  ...R.EMPTY_ORDERS,
+  known: false,
+  accounts: [],
+  positions: {},
+  account: initial.account,
+  alloc: initial.alloc,
+  toasts: [],
+  alertMarks: [],
+  notices: [],
+
+  applyStatus(st) {
+    const s = get();
+    const next = R.applyStatus(s, st);
+    if (next === s) return;
+    set(next);
+    if (next.lastError && next.lastError !== s.lastError) get().notify(`order refused: ${next.lastError.reason}`, 'error');
+  },
+  setActive(list) {
+    set({ ...R.replaceActive(get(), list), known: true });
+  },
+  beginModify(order) {
+    set(R.beginModify(get(), order));
+  },
+  abortModify(oid, reason) {
+    set(R.abortModify(get(), oid, reason));
+    get().notify(`modify not sent: ${reason}`, 'error');
+  },
+  addFills(fills) {
+    const next = R.addFills(get().fills, fills);
+    if (next !== get().fills) set({ fills: next });
+  },
+  setAccounts(list) {
+    const accounts = list.length > 0 ? list : [{ broker: 'sim', account: 'paper', mode: 'paper' as const }];
+    const account = accounts.some((a) => a.account === get().account) ? get().account : 'paper';
+    set({ accounts, account });
+  },
+  setPositions(list) {
+    set({ positions: Object.fromEntries(list.filter((p) => !isFlat(p)).map((p) => [positionKey(p), p])) });
+  },
+  upsertPosition(p) {
+    const { [positionKey(p)]: _old, ...rest } = get().positions;
+    set({ positions: isFlat(p) ? rest : { ...rest, [positionKey(p)]: p } });
+  },
+  setAccount(account) {
+    set({ account });
+    saveSettings(account, get().alloc);
+  },
+  setAlloc(patch) {
+    const alloc = { ...get().alloc, ...patch };
+    set({ alloc });
+    saveSettings(get().account, alloc);
+  },
+  alertFired(a) {
+    const toast = { id: `${a.oid}:${a.time}`, fqme: a.fqme, price: a.price, time: a.time };
+    const s = get();
+    if (s.toasts.some((t) => t.id === toast.id)) return;
+    set({ toasts: [...s.toasts, toast].slice(-MAX_TOASTS), alertMarks: [...s.alertMarks, a].slice(-MAX_MARKS) });
+  },
+  dismissToast(id) {
+    set({ toasts: get().toasts.filter((t) => t.id !== id) });
+  },
+  notify(text, tone = 'info') {
+    const id = ++noticeId;
+    set({ notices: [...get().notices, { id, text, tone }].slice(-4) });
+    setTimeout(() => get().dismissNotice(id), 6000);
+  },
+  dismissNotice(id) {
+    set({ notices: get().notices.filter((n) => n.id !== id) });
+  },
+}));
