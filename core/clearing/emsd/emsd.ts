@@ -3,7 +3,7 @@ import type { BrokerdMsg, Order, Status } from '../../protocol/orders.js';
 import type { EventName, Events, AccountInfo, FillInfo, PositionInfo } from '../../protocol/messages.js';
 import type { MktPair, ServiceInfo, Tick } from '../../protocol/types.js';
 import { parseFqme } from '../../protocol/fqme.js';
-import { subDec, addDec, compareDec } from '../../protocol/decimal.js';
+import { compareDec } from '../../protocol/decimal.js';
 import { ServiceStatus, type Service, type ServiceRegistry } from '../../services/registry.js';
 import type { FeedHub } from '../../data/feed-hub.js';
 import { unpackTicks } from '../../data/tick-pack.js';
@@ -18,6 +18,7 @@ import { TriggerBook, marketableLimit } from '../trigger-book.js';
 import type { Latency } from '../paper/types.js';
 import type { SimVenue } from '../../brokers/sim/venue.js';
 import { BrokerdSimService, PaperdService, liveAccounts, newSimExchange, type TradeVenue } from './venues.js';
+import { finishedRecord, recoveryPlan, replayOrders, type ReplayedOrder } from './recovery.js';
 
 export interface EmsOptions {
   dataDir: string;
@@ -51,6 +52,8 @@ export class Emsd implements Service {
   private readonly ledgers = new Map<string, Ledger>();
   private readonly fills: FillInfo[] = [];
   private readonly exchanges = new Map<string, SimVenue>();
+  /** Orders re-placed for what remained after a restart, by oid: the order as the client placed it (a retry of it is no modify). */
+  private readonly recoveredFrom = new Map<string, Order>();
   /** Started paperd/brokerd dialogs, fed every tick (kept here: the registry's list is for display). */
   private readonly tradeVenues = new Set<TradeVenue>();
   private queue: Promise<unknown> = Promise.resolve();
@@ -166,9 +169,14 @@ export class Emsd implements Service {
     const order = checked.order;
     const existing = this.records.get(order.oid);
     if (existing) {
-      if (sameOrder(existing.order, order)) return this.statusOf(existing);
+      const placed = this.recoveredFrom.get(order.oid);
+      if (sameOrder(existing.order, order) || (placed && sameOrder(placed, order))) return this.statusOf(existing);
+      // A refused modify is never journaled: replay would take it for the order.
+      const t = step(existing, { kind: 'modify', time: this.now(), order });
+      if (!t.ok) return this.applyTransition(existing, t);
       await this.journal.append([intentRecord(order)]);
-      return this.applyTransition(existing, step(existing, { kind: 'modify', time: this.now(), order }));
+      this.recoveredFrom.delete(order.oid);
+      return this.applyTransition(existing, t);
     }
     const venue = this.venueFor(order);
     if (typeof venue !== 'string') return this.reject(order, venue.error);
@@ -223,7 +231,7 @@ export class Emsd implements Service {
     this.records.set(rec.oid, rec);
     if (rec.reqid) this.byReqid.set(`${rec.venue}|${rec.reqid}`, rec.oid);
     for (const a of t.actions) if (a.kind === 'book_fill') await this.bookFill(a);
-    void this.journal.append([{ type: 'status', status: t.status }]).catch((e) => this.opts.log(`emsd: journal: ${(e as Error).message}`));
+    void this.journal.append([{ type: 'status', status: t.status, state: rec.state }]).catch((e) => this.opts.log(`emsd: journal: ${(e as Error).message}`));
     this.opts.broadcast('status', t.status);
     for (const a of t.actions) if (a.kind !== 'book_fill') await this.act(rec, a);
     return t.status;
@@ -383,47 +391,53 @@ export class Emsd implements Service {
   }
 
   /**
-   * Replays the journal: dark orders and alerts are re-armed; orders that were working at paperd (our own
-   * engine, which starts empty) are placed again for what remained. Finished orders stay finished.
+   * Replays the journal (recovery.ts says what each order's records mean): dark orders and alerts are re-armed;
+   * orders that were working at paperd or the sim venue (in-process, they start empty) are placed again for what
+   * remained; an acknowledged cancel stays canceled; finished orders stay finished and keep their record, so a
+   * retried submit of their oid is a duplicate, never a new order. Journaled fills the ledger missed (a crash
+   * between the two writes) are booked now.
    */
   private async recover(entries: JournalEntry[]): Promise<void> {
-    const latest = new Map<string, { order: Order; resp: Status['resp'] | null; filled: string; triggered: boolean }>();
-    for (const e of entries) {
-      if (e.type === 'order' || e.type === 'dark' || e.type === 'alert') {
-        const prev = latest.get(e.order.oid);
-        latest.set(e.order.oid, { order: e.order, resp: prev?.resp ?? null, filled: prev?.filled ?? '0', triggered: prev?.triggered ?? false });
-      } else if (e.type === 'status') {
-        const l = latest.get(e.status.oid);
-        if (l) {
-          l.resp = e.status.resp;
-          if (e.status.resp === 'triggered') l.triggered = true;
-        }
-      } else if (e.type === 'fill') {
-        const l = latest.get(e.oid);
-        if (l) l.filled = addDec(l.filled, e.fill.size);
-      }
-    }
     let rearmed = 0;
     let replaced = 0;
-    for (const { order, resp, filled, triggered } of latest.values()) {
-      if (resp === 'closed' || resp === 'canceled' || resp === 'error') continue;
-      if (!(await this.market(order.fqme))) continue;
-      if (order.execMode === 'dark' || order.action === 'alert') {
-        // Once released, a dark order is a venue order: arming it again could send it twice.
-        if (triggered) {
-          this.opts.log(`emsd: dark order ${order.oid} was released before the restart; not re-armed`);
-          continue;
-        }
-        await this.applyTransition(null, submitOrder(order, this.venueFor(order) as string, this.now()));
+    for (const r of replayOrders(entries).values()) {
+      const { order } = r;
+      await this.bookMissedFills(r);
+      const plan = recoveryPlan(r);
+      const venue = this.venueFor(order);
+      if (plan.kind === 'finished') {
+        if (plan.reason && !isTerminal(r.state)) this.opts.log(`emsd: ${order.oid}: ${plan.reason}`);
+        this.records.set(order.oid, finishedRecord(r, typeof venue === 'string' ? venue : 'paperd', plan.state, plan.reason));
+        continue;
+      }
+      if (typeof venue !== 'string' || !(await this.market(order.fqme))) {
+        const why = typeof venue === 'string' ? `market ${order.fqme} is unknown` : venue.error;
+        this.opts.log(`emsd: cannot recover ${order.oid}: ${why}`);
+        this.records.set(order.oid, finishedRecord(r, 'paperd', 'rejected', `not recovered: ${why}`));
+        continue;
+      }
+      if (plan.kind === 'rearm') {
+        await this.applyTransition(null, submitOrder(order, venue, this.now()));
         rearmed++;
-      } else if (compareDec(filled, order.size) < 0) {
-        const venue = this.venueFor(order);
-        if (typeof venue !== 'string') continue;
-        await this.applyTransition(null, submitOrder({ ...order, size: subDec(order.size, filled) }, venue, this.now()));
+      } else {
+        if (compareDec(plan.size, order.size) !== 0) this.recoveredFrom.set(order.oid, order);
+        await this.applyTransition(null, submitOrder({ ...order, size: plan.size }, venue, this.now()));
         replaced++;
       }
     }
     if (rearmed + replaced > 0) this.opts.log(`emsd: recovered ${rearmed} dark orders/alerts and ${replaced} working orders from the journal`);
+  }
+
+  /** Fills are journaled before the ledger line is written: a crash in between leaves them for recovery to book. */
+  private async bookMissedFills(r: ReplayedOrder): Promise<void> {
+    if (!r.fills.length) return;
+    const { fqme, account } = r.order;
+    const ledger = await this.ledger(parseFqme(fqme).broker, account);
+    for (const f of r.fills) {
+      if (ledger.has(f.tid)) continue;
+      await ledger.append({ tid: f.tid, time: f.time, fqme, size: f.action === 'buy' ? f.size : `-${f.size}`, price: f.price, fee: f.fee });
+      this.opts.log(`emsd: booked fill ${f.tid} of ${r.order.oid} from the journal (the ledger missed it)`);
+    }
   }
 
   private statusOf(r: OrderRecord): Status {

@@ -1,0 +1,149 @@
+/**
+ * What emsd's journal says about each order, and what a restart does with it. Pure: emsd.recover() feeds it the
+ * replayed entries and performs the plan (re-arm, re-place, or keep as finished).
+ *
+ * The journal holds an order's intents (first submit and accepted modifies), the client's cancels (journaled
+ * before they are acknowledged), fills (before they are shown), venue acks, and the Status of every applied
+ * transition with the machine state it led to. Status records are not waited for, so the newest of them may be
+ * missing after a crash: a cancel record newer than the last status still means the cancel was acknowledged,
+ * and the fill records, not the statuses, say how much was filled.
+ */
+import { addDec, compareDec, subDec } from '../../protocol/decimal.js';
+import type { BrokerdFill, Order, StatusResp } from '../../protocol/orders.js';
+import type { JournalEntry } from '../journal/index.js';
+import { ORDER_STATES, isTerminal, type OrderRecord, type OrderState } from '../order-state.js';
+
+export interface ReplayedOrder {
+  /** The latest accepted intent. */
+  order: Order;
+  /** The machine state after the last journaled transition (inferred from its resp in journals without states). */
+  state: OrderState;
+  reqid: string | null;
+  /** A cancel was acknowledged and not refused since. */
+  cancelCalled: boolean;
+  /** A dark order or alert that emsd released (triggered) at some point. */
+  released: boolean;
+  filled: string;
+  fills: BrokerdFill[];
+  reason: string | null;
+}
+
+export type RecoveryPlan =
+  | { kind: 'finished'; state: OrderState; reason?: string }
+  | { kind: 'rearm' }
+  /** Place again for `size` (what remained): the venue that held it did not survive the restart. */
+  | { kind: 'replace'; size: string };
+
+const held = (o: Order): boolean => o.action === 'alert' || o.execMode === 'dark';
+const STATES: ReadonlySet<string> = new Set(ORDER_STATES);
+
+/** Each journaled oid with an intent, in first-seen order. */
+export function replayOrders(entries: Iterable<JournalEntry>): Map<string, ReplayedOrder> {
+  const out = new Map<string, ReplayedOrder>();
+  for (const e of entries) {
+    switch (e.type) {
+      case 'order':
+      case 'dark':
+      case 'alert': {
+        const r = out.get(e.order.oid);
+        if (r) r.order = e.order;
+        else {
+          const state = held(e.order) ? 'dark_open' : 'submitted';
+          out.set(e.order.oid, { order: e.order, state, reqid: null, cancelCalled: false, released: false, filled: '0', fills: [], reason: null });
+        }
+        break;
+      }
+      case 'cancel': {
+        const r = out.get(e.cancel.oid);
+        if (r) r.cancelCalled = true;
+        break;
+      }
+      case 'status': {
+        const r = out.get(e.status.oid);
+        if (!r) break;
+        const s = e.status;
+        r.cancelCalled = s.cancelCalled;
+        r.reqid = s.reqid ?? r.reqid;
+        r.reason = s.reason ?? r.reason;
+        if (s.resp === 'triggered') r.released = true;
+        r.state = e.state !== undefined && STATES.has(e.state) ? (e.state as OrderState) : stateOfResp(s.resp, r);
+        break;
+      }
+      case 'fill': {
+        const r = out.get(e.oid);
+        if (!r || r.fills.some((f) => f.tid === e.fill.tid)) break;
+        r.fills.push(e.fill);
+        r.filled = addDec(r.filled, e.fill.size);
+        break;
+      }
+      case 'ack': {
+        const r = out.get(e.oid);
+        if (r) r.reqid = e.reqid;
+        break;
+      }
+      case 'snapshot':
+        break;
+    }
+  }
+  return out;
+}
+
+/** Journals written before statuses carried the state: the closest state the resp allows. */
+function stateOfResp(resp: StatusResp, r: ReplayedOrder): OrderState {
+  switch (resp) {
+    case 'dark_open':
+      return 'dark_open';
+    case 'triggered':
+      return r.order.action === 'alert' ? 'closed' : 'triggered';
+    case 'pending':
+      return r.cancelCalled ? 'pending_cancel' : 'pending';
+    case 'open':
+      return 'open';
+    case 'fill':
+      return 'partially_filled';
+    case 'closed':
+      return 'closed';
+    case 'canceled':
+      return 'canceled';
+    case 'error':
+      // Without the state, a refused modify cannot be told from a rejected order.
+      return 'rejected';
+  }
+}
+
+/**
+ * What a restart does with a replayed order. Venues are in-process (paperd, the sim exchange) and start empty, so
+ * an order that was working at one is placed again for what remained; an order whose cancel was acknowledged
+ * stays canceled; a dark order released before the restart is a venue order, never armed again.
+ */
+export function recoveryPlan(r: ReplayedOrder): RecoveryPlan {
+  if (isTerminal(r.state)) return { kind: 'finished', state: r.state };
+  const remaining = subDec(r.order.size, r.filled);
+  if (r.order.action !== 'alert' && compareDec(remaining, '0') <= 0) return { kind: 'finished', state: 'filled' };
+  if (r.cancelCalled) return { kind: 'finished', state: 'canceled', reason: 'canceled before the restart' };
+  if (held(r.order)) {
+    if (r.state === 'dark_open' && !r.released) return { kind: 'rearm' };
+    return { kind: 'finished', state: 'canceled', reason: 'released before the restart; its venue order did not survive it' };
+  }
+  return { kind: 'replace', size: remaining };
+}
+
+/** The record a finished order keeps after a restart, so a retried submit of its oid is known (and never doubles it). */
+export function finishedRecord(r: ReplayedOrder, venue: string, state: OrderState, reason?: string): OrderRecord {
+  const remaining = r.order.action === 'alert' ? '0' : subDec(r.order.size, r.filled);
+  return {
+    oid: r.order.oid,
+    state,
+    order: r.order,
+    venue,
+    reqid: r.reqid,
+    cancelCalled: r.cancelCalled,
+    filled: r.filled,
+    remaining: compareDec(remaining, '0') < 0 ? '0' : remaining,
+    tids: r.fills.map((f) => f.tid),
+    beforeUpdate: null,
+    beforeCancel: null,
+    releasedAt: null,
+    reason: reason ?? r.reason,
+  };
+}
