@@ -244,6 +244,36 @@ export class TerminalPage {
     return { x: box.x + box.width * xFrac, y: box.y + y };
   }
 
+  /** The price at page height `pageY` on a chart (its price scale), null while it draws nothing. */
+  async priceAtY(timeframe: Timeframe, pageY: number): Promise<number | null> {
+    const role = timeframe === 60 ? 'slow' : 'fast';
+    const box = (await this.chart(timeframe).boundingBox())!;
+    return this.page.evaluate(([r, y]) => (globalThis as any).__candlewick.charts[r].yToPrice(y) as number | null, [role, pageY - box.y] as const);
+  }
+
+  /** Chooses the account new orders go to (the order pane's account select). */
+  async selectAccount(account: string): Promise<void> {
+    await this.orderPane.getByTestId('account-select').selectOption(account);
+  }
+
+  /** Sets the allocator: size unit, limit (as typed, k/M/B allowed) and slots. */
+  async setAllocator(a: { unit?: 'units' | 'currency'; limit?: string; slots?: number }): Promise<void> {
+    if (a.unit) await this.orderPane.getByLabel('size unit').selectOption(a.unit);
+    if (a.limit !== undefined) {
+      const input = this.orderPane.getByTestId('alloc-limit');
+      await input.fill(a.limit);
+      await input.press('Enter');
+    }
+    if (a.slots !== undefined) await this.orderPane.getByTestId('alloc-slots').fill(String(a.slots));
+    // Order mode ignores keys typed into form fields: leave the pane as a user clicking back on the chart would.
+    await this.page.evaluate(() => (globalThis as any).document.activeElement?.blur());
+  }
+
+  /** Order notices (refusals, cancel-all counts), newest last. */
+  get orderNotices(): Locator {
+    return this.page.getByTestId('order-notice');
+  }
+
   /** Page coordinates `dy` px below (positive) or above (negative) the last price on a chart, kept inside the chart. */
   async pointNearLast(timeframe: Timeframe, dy: number, xFrac = 0.5): Promise<{ x: number; y: number }> {
     await expect.poll(() => this.lastPrice(), { message: 'a last price' }).not.toBeNull();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { money, orderLabel, pnlPercent, signed, signedMoney, unrealizedPnl } from './order-format.js';
+import { avgPrice, money, orderLabel, pnlPercent, signed, signedMoney, unrealizedPnl } from './order-format.js';
 
 describe('order line labels and PnL', () => {
   it('money groups thousands and rounds exactly', () => {
@@ -26,5 +26,8 @@ describe('order line labels and PnL', () => {
     expect(signedMoney('5.025')).toBe('+5.03');
     expect(signedMoney('-1234.5')).toBe('-1,234.50');
     expect(signedMoney('0.001')).toBe('0.00');
+    expect(avgPrice('27182.130718954248366013', '0.5')).toBe('27182.131');
+    expect(avgPrice('1.08', '0.00001')).toBe('1.08');
+    expect(avgPrice('0.000123456789', null)).toBe('0.00012346');
   });
 });

@@ -1,4 +1,4 @@
-import { compareDec, divDec, mulDec, signDec, subDec } from '../../core/protocol/decimal.js';
+import { compareDec, divDec, mulDec, signDec, subDec, tickDigits } from '../../core/protocol/decimal.js';
 import type { Order } from '../../core/protocol/orders.js';
 
 /** 1234567.891 -> "1,234,567.89" (exact: the decimal string is rounded, never a float). */
@@ -38,4 +38,9 @@ export function signed(v: string): string {
 export function signedMoney(v: string, digits = 2): string {
   const m = money(v, digits);
   return compareDec(v, '0') > 0 && !/^0\.?0*$/.test(m) ? `+${m}` : m;
+}
+
+/** An average price (ppu: a quotient, often long) for display: two digits past the tick's. */
+export function avgPrice(v: string, tick: string | null): string {
+  return divDec(v, '1', (tick ? tickDigits(tick) : 6) + 2, 'half-even');
 }

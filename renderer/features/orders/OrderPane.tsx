@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { compareDec } from '../../../core/protocol/decimal.js';
 import { exposure, parseLimit, parseSlots, slotsUsed } from '../../lib/allocator.js';
-import { money, pnlPercent, signed, signedMoney, unrealizedPnl } from '../../lib/order-format.js';
+import { avgPrice, money, pnlPercent, signed, signedMoney, unrealizedPnl } from '../../lib/order-format.js';
 import { snapPrice } from '../../lib/price-snap.js';
 import { useFeed } from '../../stores/feed.js';
 import { useOrders } from '../../stores/orders.js';
@@ -78,9 +78,9 @@ function AccountAlloc() {
       {info?.note && <div className="op-note">{info.note}</div>}
       <div className="op-row">
         <span>alloc</span>
-        <select aria-label="size unit" value={alloc.unit} onChange={(e) => setAlloc({ unit: e.target.value === 'units' ? 'units' : 'currency' })}>
-          <option value="currency">$ limit</option>
-          <option value="units">units limit</option>
+        <select aria-label="size unit" className="unit" title="the limit is in money ($) or in units" value={alloc.unit} onChange={(e) => setAlloc({ unit: e.target.value === 'units' ? 'units' : 'currency' })}>
+          <option value="currency">$</option>
+          <option value="units">units</option>
         </select>
         <input
           aria-label="limit"
@@ -139,7 +139,7 @@ function PositionView() {
     <section className="op-section op-position" data-testid="position" data-size={pos.size} data-ppu={pos.ppu} data-account={pos.account}>
       <div className="op-row">
         <span className={pos.size.startsWith('-') ? 'down' : 'up'}>{pos.size}</span>
-        <span>@ {pos.ppu}</span>
+        <span title={pos.ppu}>@ {avgPrice(pos.ppu, mkt?.priceTick ?? null)}</span>
       </div>
       <div className="op-row">
         <span>uPnL</span>

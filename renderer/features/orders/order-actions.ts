@@ -119,9 +119,13 @@ export async function cancelAll(fqme: string): Promise<void> {
   }
 }
 
-/** Desktop notifications for alerts need a permission, asked once, when the user places an alert (a gesture). */
+/**
+ * Desktop notifications for alerts need a permission, asked once, when the user places an alert (a gesture).
+ * Under Electron the main process notifies instead (electron/notify.ts).
+ */
 function askNotificationPermission(): void {
   try {
+    if (window.candlewick) return;
     if (typeof Notification !== 'undefined' && Notification.permission === 'default') void Notification.requestPermission();
   } catch {}
 }

@@ -1,7 +1,7 @@
 import { useEffect, type RefObject } from 'react';
 import type { FillInfo, PositionInfo } from '../../../core/protocol/messages.js';
 import { orderSlots } from '../../lib/allocator.js';
-import { orderLabel, pnlPercent, signed, signedMoney, unrealizedPnl } from '../../lib/order-format.js';
+import { avgPrice, orderLabel, pnlPercent, signed, signedMoney, unrealizedPnl } from '../../lib/order-format.js';
 import { ordersOn } from '../../lib/orders-reducer.js';
 import { snapPrice } from '../../lib/price-snap.js';
 import { useFeed } from '../../stores/feed.js';
@@ -83,7 +83,7 @@ function positionSpec(p: PositionInfo | null): LineSpec | null {
     action: long ? 'buy' : 'sell',
     execMode: 'live',
     price: p.ppu,
-    label: `${p.account}: ${p.size} @ ${p.ppu}${pnl}`,
+    label: `${p.account}: ${p.size} @ ${avgPrice(p.ppu, useSession.getState().mkt?.priceTick ?? null)}${pnl}`,
   };
 }
 

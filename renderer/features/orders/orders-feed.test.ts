@@ -1,0 +1,113 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../../core/protocol/client.js';
+import type { Order, Status, StatusResp } from '../../../core/protocol/orders.js';
+import { FakeHost, settle } from '../../client/fake-host.js';
+import { EMPTY_ORDERS } from '../../lib/orders-reducer.js';
+import { useOrders } from '../../stores/orders.js';
+import { attachOrdersFeed } from './orders-feed.js';
+
+const order = (oid: string, over: Partial<Order> = {}): Order => ({
+  action: 'buy',
+  execMode: 'dark',
+  oid,
+  fqme: 'xbtusd.spot.sim',
+  account: 'paper',
+  price: '50000',
+  size: '0.025',
+  ...over,
+});
+
+let t = 1;
+const status = (resp: StatusResp, req: Order, extra: Partial<Status> = {}): Status => ({
+  time: t++,
+  oid: req.oid,
+  resp,
+  reqid: null,
+  req,
+  src: 'dark',
+  cancelCalled: false,
+  ...extra,
+});
+
+function host(active: Status[]) {
+  const h = new FakeHost();
+  h.handlers['orders.active'] = () => active;
+  h.handlers['accounts.list'] = () => [
+    { broker: 'sim', account: 'paper', mode: 'paper' },
+    { broker: 'sim', account: 'live', mode: 'live' },
+  ];
+  h.handlers['positions.list'] = () => [
+    { broker: 'sim', account: 'paper', fqme: 'xbtusd.spot.sim', size: '0.05', ppu: '50000', realizedPnl: '0', fees: '0', updatedAt: 1 },
+  ];
+  h.handlers['fills.recent'] = () => [];
+  return { h, client: new ApiClient(h.transport) };
+}
+
+const notified: string[] = [];
+const opts = { resyncAfterErrorMs: 5, notify: (title: string) => void notified.push(title) };
+
+describe('orders feed', () => {
+  beforeEach(() => {
+    useOrders.setState({ ...EMPTY_ORDERS, known: false, accounts: [], positions: {}, toasts: [], alertMarks: [], notices: [] });
+    notified.length = 0;
+  });
+
+  it('loads active orders, accounts and positions, then follows status, position, fill and alert events', async () => {
+    const { h, client } = host([status('dark_open', order('a'))]);
+    const off = attachOrdersFeed(client, opts);
+    await settle();
+    const s = useOrders.getState();
+    expect(Object.keys(s.working)).toEqual(['a']);
+    expect(s.known).toBe(true);
+    expect(s.accounts.map((a) => a.account)).toEqual(['paper', 'live']);
+    expect(Object.values(s.positions)[0]).toMatchObject({ size: '0.05' });
+    expect(h.calls('fills.recent')).toEqual([{ limit: 200 }]);
+
+    h.event('status', status('pending', order('b', { execMode: 'paper' })));
+    h.event('status', status('open', order('b', { execMode: 'paper' })));
+    h.event('status', status('canceled', order('a')));
+    expect(Object.keys(useOrders.getState().working)).toEqual(['b']);
+
+    h.event('position', { broker: 'sim', account: 'paper', fqme: 'xbtusd.spot.sim', size: '0', ppu: '0', realizedPnl: '1', fees: '0', updatedAt: 2 });
+    expect(useOrders.getState().positions).toEqual({});
+
+    h.event('fill', { oid: 'b', fqme: 'xbtusd.spot.sim', account: 'paper', action: 'buy', size: '0.01', price: '50000', fee: '0', tid: 't1', time: 5 });
+    expect(useOrders.getState().fills.map((f) => f.tid)).toEqual(['t1']);
+
+    h.event('alert', { oid: 'al', fqme: 'xbtusd.spot.sim', price: '50100', time: 6 });
+    expect(useOrders.getState().toasts).toHaveLength(1);
+    expect(useOrders.getState().alertMarks).toHaveLength(1);
+    expect(notified).toEqual(['alert xbtusd.spot.sim']);
+    off();
+    h.event('status', status('canceled', order('b')));
+    expect(Object.keys(useOrders.getState().working)).toEqual(['b']);
+  });
+
+  it('a reconnect redraws from the new connection`s orders.active', async () => {
+    const first = host([status('dark_open', order('a')), status('dark_open', order('b'))]);
+    const off = attachOrdersFeed(first.client, opts);
+    await settle();
+    expect(Object.keys(useOrders.getState().working).sort()).toEqual(['a', 'b']);
+    first.h.drop();
+    off();
+    // While away, b was canceled and c placed from another window.
+    const second = host([status('dark_open', order('a')), status('dark_open', order('c'))]);
+    attachOrdersFeed(second.client, opts);
+    await settle();
+    expect(Object.keys(useOrders.getState().working).sort()).toEqual(['a', 'c']);
+  });
+
+  it('an error Status re-reads the active list (the host`s rollback wins)', async () => {
+    const { h, client } = host([status('open', order('a', { execMode: 'paper' }))]);
+    attachOrdersFeed(client, opts);
+    await settle();
+    useOrders.getState().beginModify(order('a', { execMode: 'paper', price: '49000' }));
+    h.handlers['orders.active'] = () => [status('open', order('a', { execMode: 'paper', price: '50000' }))];
+    h.event('status', status('error', order('a', { execMode: 'paper', price: '49000' }), { reason: 'venue says no' }));
+    expect(useOrders.getState().working.a!.order.price).toBe('50000');
+    expect(useOrders.getState().notices.map((n) => n.text)).toEqual(['order refused: venue says no']);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(h.calls('orders.active')).toHaveLength(2);
+    expect(useOrders.getState().working.a).toMatchObject({ order: { price: '50000' }, prev: null });
+  });
+});
