@@ -99,6 +99,41 @@ test.describe('order mode', () => {
     await snap('order-canceled');
   });
 
+  test('cc cancels every order on the chart', async ({ terminal, snap }) => {
+    await terminal.stageAndClick(await terminal.pointNearLast(60, 50), 'f');
+    const first = await terminal.waitForNewOrderLine(60, []);
+    await terminal.stageAndClick(await terminal.pointNearLast(60, -50), 'd');
+    await terminal.waitForNewOrderLine(60, [first]);
+    await expect(terminal.workingOrders).toHaveCount(2);
+    // Away from both lines: a single c there cancels nothing, the pair cancels all.
+    const box = (await terminal.chart(60).boundingBox())!;
+    await terminal.page.mouse.move(box.x + box.width * 0.5, box.y + 15);
+    await terminal.page.keyboard.press('c');
+    await terminal.page.keyboard.press('c');
+    await expect(terminal.orderLines(60)).toHaveCount(0);
+    await expect(terminal.workingOrders).toHaveCount(0);
+    await snap('order-cancel-all');
+  });
+
+  test('the order ticket places a sell from the side pane', async ({ terminal }) => {
+    const last = (await terminal.lastPrice())!;
+    // Well above the market, on the tick.
+    const price = String(Math.round(last * 1.01));
+    await terminal.orderPane.getByTestId('ticket-price').fill(price);
+    await terminal.orderPane.getByTestId('ticket-size').fill('0.01');
+    await terminal.orderPane.getByTestId('ticket-sell').click();
+    await expect(terminal.workingOrders).toHaveCount(1);
+    const row = terminal.workingOrders.first();
+    await expect(row).toHaveAttribute('data-action', 'sell');
+    await expect(row).toHaveAttribute('data-exec-mode', 'paper');
+    await expect(row).toHaveAttribute('data-price', price);
+    const oid = (await row.getAttribute('data-oid'))!;
+    await expect(terminal.orderLine(oid, 60)).toHaveAttribute('data-price', price);
+    await row.getByTestId('cancel-order').click();
+    await expect(terminal.workingOrders).toHaveCount(0);
+    await expect(terminal.orderLines()).toHaveCount(0);
+  });
+
   test('an alert at the last price fires: a toast, and its line is gone', async ({ terminal, snap }) => {
     const at = await terminal.pointNearLast(1, 0);
     await terminal.stageAndClick(at, 'a');

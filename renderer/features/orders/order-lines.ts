@@ -142,9 +142,8 @@ export class ChartOrderLines {
     this.lines.delete(id);
   }
 
-  private place(l: Line): void {
+  private place(l: Line, h = this.layer.clientHeight): void {
     const y = this.ctl.priceToY(Number(l.spec.price));
-    const h = this.layer.clientHeight;
     const shown = y !== null && y >= 0 && (h === 0 || y <= h);
     if (!shown) {
       l.el.style.display = 'none';
@@ -163,7 +162,9 @@ export class ChartOrderLines {
     const tick = () => {
       this.raf = 0;
       if (this.lines.size === 0) return;
-      for (const l of this.lines.values()) this.place(l);
+      // One layout read per frame, before the writes.
+      const h = this.layer.clientHeight;
+      for (const l of this.lines.values()) this.place(l, h);
       this.raf = requestAnimationFrame(tick);
     };
     this.raf = requestAnimationFrame(tick);
