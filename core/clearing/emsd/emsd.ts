@@ -56,6 +56,7 @@ export class Emsd implements Service {
   private readonly recoveredFrom = new Map<string, Order>();
   /** Started paperd/brokerd dialogs, fed every tick (kept here: the registry's list is for display). */
   private readonly tradeVenues = new Set<TradeVenue>();
+  private readonly ledgerWrites = new Set<Promise<void>>();
   private queue: Promise<unknown> = Promise.resolve();
   private unlisten: () => void = () => undefined;
   private readonly now: () => number;
@@ -93,6 +94,7 @@ export class Emsd implements Service {
   async stop(): Promise<void> {
     this.unlisten();
     await this.queue.catch(() => undefined);
+    await Promise.allSettled([...this.ledgerWrites]);
     await this.journal.close();
     for (const l of this.ledgers.values()) await l.close();
     for (const x of this.exchanges.values()) x.close();
@@ -132,7 +134,13 @@ export class Emsd implements Service {
     return out;
   }
 
-  positions(): PositionInfo[] {
+  /** Positions as the ledgers hold them, once fills still being written have landed. */
+  async positions(): Promise<PositionInfo[]> {
+    await Promise.allSettled([...this.ledgerWrites]);
+    return this.positionsNow();
+  }
+
+  private positionsNow(): PositionInfo[] {
     return [...this.ledgers.values()].flatMap((l) => l.positions().map(positionInfo));
   }
 
@@ -270,15 +278,22 @@ export class Emsd implements Service {
         fill: { time: f.time, brokerTime: f.time, reqid: f.reqid ?? '', tid: f.tid, action: f.action, size: f.size, price: f.price, fee: f.fee },
       },
     ]);
-    const ledger = await this.ledger(broker, f.account);
-    const size = f.action === 'buy' ? f.size : `-${f.size}`;
-    await ledger.append({ tid: f.tid, time: f.time, fqme: f.fqme, size, price: f.price, fee: f.fee });
+    // The journal is the durability point: the fill can be shown now. The ledger follows in its own queue
+    // (recovery books journaled fills a crash kept out of it), which keeps its fsync off the fill's path.
     const info: FillInfo = { oid: f.oid, fqme: f.fqme, account: f.account, action: f.action, size: f.size, price: f.price, fee: f.fee, tid: f.tid, time: f.time };
     this.fills.push(info);
     if (this.fills.length > RECENT_FILLS) this.fills.shift();
     this.opts.broadcast('fill', info);
-    const pos = ledger.position(f.fqme);
-    if (pos) this.opts.broadcast('position', positionInfo(pos));
+    const ledger = await this.ledger(broker, f.account);
+    const size = f.action === 'buy' ? f.size : `-${f.size}`;
+    const booked = ledger.append({ tid: f.tid, time: f.time, fqme: f.fqme, size, price: f.price, fee: f.fee }).then(() => {
+      const pos = ledger.position(f.fqme);
+      if (pos) this.opts.broadcast('position', positionInfo(pos));
+    });
+    this.ledgerWrites.add(booked);
+    void booked
+      .catch((e) => this.opts.log(`emsd: ledger ${broker}.${f.account}: ${(e as Error).message} (the journal holds the fill)`))
+      .finally(() => this.ledgerWrites.delete(booked));
   }
 
   private async ledger(broker: string, account: string): Promise<Ledger> {
