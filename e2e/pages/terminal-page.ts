@@ -274,10 +274,16 @@ export class TerminalPage {
     return this.page.getByTestId('order-notice');
   }
 
+  /** The newest bar's close on a chart (what its last-price line shows, fresher than the status bar's quote). */
+  async lastClose(timeframe: Timeframe): Promise<number | null> {
+    const role = timeframe === 60 ? 'slow' : 'fast';
+    return this.page.evaluate((r) => (globalThis as any).__candlewick.charts[r].lastClose() as number | null, role);
+  }
+
   /** Page coordinates `dy` px below (positive) or above (negative) the last price on a chart, kept inside the chart. */
   async pointNearLast(timeframe: Timeframe, dy: number, xFrac = 0.5): Promise<{ x: number; y: number }> {
-    await expect.poll(() => this.lastPrice(), { message: 'a last price' }).not.toBeNull();
-    const at = await this.pointAtPrice(timeframe, (await this.lastPrice())!, xFrac);
+    await expect.poll(() => this.lastClose(timeframe), { message: 'a last price' }).not.toBeNull();
+    const at = await this.pointAtPrice(timeframe, (await this.lastClose(timeframe))!, xFrac);
     const box = (await this.chart(timeframe).boundingBox())!;
     expect(at, 'the last price is on the chart').not.toBeNull();
     return { x: at!.x, y: Math.max(box.y + 10, Math.min(box.y + box.height - 40, at!.y + dy)) };
