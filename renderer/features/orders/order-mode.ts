@@ -92,6 +92,11 @@ export class ChartOrderMode implements KeyTarget {
     return mkt && v !== null ? snapOrderPrice(v, mkt.priceTick) : null;
   }
 
+  /** Redraws the staged line (its size and label follow the allocator and the account). */
+  refreshStaged(): void {
+    if (this.staged) this.drawStaged();
+  }
+
   private drawStaged(): void {
     const s = this.staged;
     const price = s && this.cursor && isHovered(this) && !this.drag ? this.priceAt(this.cursor.y) : null;

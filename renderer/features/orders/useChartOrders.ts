@@ -37,6 +37,7 @@ export function useChartOrders(controller: ChartController | null, hostRef: RefO
         unconfirmed: w.prev !== null || (!w.acked && w.resp === 'pending'),
       }));
       lines.setOrders(specs);
+      mode.refreshStaged();
       lines.setPosition(positionSpec(positionOf(s.positions, s.account, fqme)));
       if (s.fills !== lastFills || s.alertMarks !== lastMarks || fqme !== lastFqme) {
         lastFills = s.fills;
