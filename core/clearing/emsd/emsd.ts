@@ -385,7 +385,8 @@ export class Emsd implements Service {
   /** datad ticks: fire dark triggers, and let paperd/brokerd.sim match resting orders. */
   private onQuotes(fqme: string, ticks: Tick[]): void {
     const book = this.books.get(fqme);
-    if (book && book.size > 0) {
+    // Every tick, even with nothing armed: the book's last price decides which way the next trigger fires.
+    if (book) {
       for (const tk of ticks) {
         for (const trig of book.onTick(tk.type, tk.price)) {
           void this.serial(() => this.fire(trig.oid, tk.price));
