@@ -161,4 +161,16 @@ export const shell = {
   },
 };
 
-export const electron = { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session, shell };
+/** Desktop notifications shown (fired alerts). */
+export const notificationsShown: { title: string; body: string }[] = [];
+export class Notification {
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(private readonly opts: { title: string; body: string }) {}
+  show(): void {
+    notificationsShown.push(this.opts);
+  }
+}
+
+export const electron = { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session, shell, Notification };
