@@ -137,6 +137,7 @@ export class TerminalPage {
     await this.page.keyboard.press('Control+l');
     await expect(this.searchBox).toBeFocused();
     await this.page.keyboard.type(pattern, { delay: 20 });
+    await expect(this.searchBox).toHaveValue(pattern);
   }
 
   async resultFqmes(): Promise<string[]> {
@@ -152,9 +153,12 @@ export class TerminalPage {
   async selectWithKeyboard(fqme: string): Promise<void> {
     await expect(this.searchResults.first()).toBeVisible();
     await expect(this.page.locator(`[data-testid="search-result"][data-fqme="${fqme}"]`)).toBeVisible();
-    const n = await this.searchResults.count();
-    for (let i = 0; i <= n && (await this.selectedFqme()) !== fqme; i++) await this.page.keyboard.press('Control+j');
-    await expect(this.selectedResult).toHaveAttribute('data-fqme', fqme);
+    // The list can still be replaced by a later (debounced) answer, which moves the highlight back to the top:
+    // keep stepping with ctrl-j until it rests on `fqme`.
+    await expect(async () => {
+      if ((await this.selectedFqme()) !== fqme) await this.page.keyboard.press('Control+j');
+      expect(await this.selectedFqme()).toBe(fqme);
+    }).toPass({ timeout: 10_000 });
   }
 
   // ---- services panel ----

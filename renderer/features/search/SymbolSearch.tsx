@@ -16,9 +16,18 @@ export function SymbolSearch() {
   const [selected, setSelected] = useState(0);
   const { rows, error } = useSymbolSearch(query, open);
 
-  // New results: select the best one again.
+  // A new query selects the best result again; a refreshed list for the same query (a later answer) keeps
+  // the highlight on the symbol the user moved to, so it does not jump under their keys.
   const rowKey = useMemo(() => rows.map((r) => r.fqme).join(','), [rows]);
-  useEffect(() => setSelected(rows.length > 0 ? 0 : -1), [rowKey, rows.length]);
+  const shown = useRef<{ query: string; fqmes: string[]; selected: number }>({ query, fqmes: [], selected: 0 });
+  shown.current.selected = selected;
+  useEffect(() => {
+    const prev = shown.current;
+    const fqmes = rowKey ? rowKey.split(',') : [];
+    const kept = prev.query === query ? fqmes.indexOf(prev.fqmes[prev.selected] ?? '') : -1;
+    shown.current = { query, fqmes, selected: prev.selected };
+    setSelected(kept >= 0 ? kept : fqmes.length > 0 ? 0 : -1);
+  }, [rowKey, query]);
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {

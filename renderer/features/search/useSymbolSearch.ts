@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { SymbolMatch } from '../../../core/protocol/types.js';
-import { rankWithRecents, type SearchRow } from '../../lib/recents.js';
+import { fuzzyMatches, rankWithRecents, type SearchRow } from '../../lib/recents.js';
 import { useConnection } from '../../stores/connection.js';
 import { useSession } from '../../stores/session.js';
 
@@ -15,7 +15,7 @@ const LIMIT = 20;
 export function useSymbolSearch(pattern: string, open: boolean): { rows: SearchRow[]; error: string | null } {
   const client = useConnection((s) => s.client);
   const recents = useSession((s) => s.recents);
-  const [matches, setMatches] = useState<SymbolMatch[]>([]);
+  const [answer, setAnswer] = useState<{ pattern: string; matches: SymbolMatch[] }>({ pattern: '', matches: [] });
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -25,7 +25,7 @@ export function useSymbolSearch(pattern: string, open: boolean): { rows: SearchR
       client.call('symbols.search', { pattern: pattern.trim().slice(0, 64), limit: LIMIT }).then(
         (m) => {
           if (!current) return;
-          setMatches(m);
+          setAnswer({ pattern, matches: m });
           setError(null);
         },
         (e: unknown) => {
@@ -39,5 +39,9 @@ export function useSymbolSearch(pattern: string, open: boolean): { rows: SearchR
     };
   }, [client, pattern, open]);
 
+  // Until the answer for this pattern arrives, the previous one narrowed to what still matches: the list
+  // only shrinks while typing, never shows symbols the pattern excludes.
+  const matches =
+    answer.pattern === pattern ? answer.matches : answer.matches.filter((m) => fuzzyMatches(pattern, m.fqme) || fuzzyMatches(pattern, m.description));
   return { rows: open ? rankWithRecents(pattern, matches, recents, LIMIT) : [], error };
 }
