@@ -2,18 +2,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { SIM_DEFAULT_RATE } from '../brokers/sim/backend.js';
+import { compareDec, isDecimal } from '../protocol/decimal.js';
 
 /** config.toml in the data directory. Every key is optional; a bad value is an error that names the key. */
 export interface Config {
   sim: { seed: number; rate: number };
   history: { days60: number; hours1: number };
   serve: { port: number; host: string };
+  /** emsd: how far through the trigger a released dark order is priced, in ticks. */
+  ems: { ticks_through: number };
+  /** paperd: fee rates of notional (decimal strings; a negative maker rate is a rebate). */
+  paper: { maker_fee: string; taker_fee: string };
+  /** The sim exchange's live venue (behind brokerd.sim). */
+  sim_venue: { ack_ms: number; cancel_ms: number; maker_fee: string; taker_fee: string; balance: string };
 }
 
 export const DEFAULT_CONFIG: Config = {
   sim: { seed: 1, rate: SIM_DEFAULT_RATE },
   history: { days60: 730, hours1: 6 },
   serve: { port: 6116, host: '127.0.0.1' },
+  ems: { ticks_through: 5 },
+  paper: { maker_fee: '0', taker_fee: '0' },
+  sim_venue: { ack_ms: 25, cancel_ms: 25, maker_fee: '0.0002', taker_fee: '0.0005', balance: '1000000' },
 };
 
 export class ConfigError extends Error {}
@@ -38,10 +48,27 @@ const host = (v: unknown, where: string) => {
   return v;
 };
 
+const decimal = (min: string, max: string) => (v: unknown, where: string) => {
+  // Fee rates and money are exact: written as strings in TOML ("0.001"), never floats.
+  if (typeof v !== 'string' || !isDecimal(v) || compareDec(v, min) < 0 || compareDec(v, max) > 0) {
+    throw new ConfigError(`${where} must be a decimal string in [${min}, ${max}] (quoted, e.g. "0.001"), got ${JSON.stringify(v)}`);
+  }
+  return v;
+};
+
 const SPEC: Spec = {
   sim: { seed: int(0, 2 ** 31 - 1), rate: num(0, 200_000) },
   history: { days60: int(1, 3650), hours1: int(1, 72) },
   serve: { port: int(0, 65535), host },
+  ems: { ticks_through: int(0, 1000) },
+  paper: { maker_fee: decimal('-0.01', '0.1'), taker_fee: decimal('0', '0.1') },
+  sim_venue: {
+    ack_ms: int(0, 60_000),
+    cancel_ms: int(0, 60_000),
+    maker_fee: decimal('-0.01', '0.1'),
+    taker_fee: decimal('0', '0.1'),
+    balance: decimal('0', '1000000000000'),
+  },
 };
 
 /** Applies a parsed TOML document onto the defaults, checking every key. */

@@ -49,8 +49,14 @@ export class Host {
         registry,
         broadcast: (event, data) => api?.broadcast(event, data),
         log,
+        ticksThrough: config.ems.ticks_through,
+        paperFees: { maker: config.paper.maker_fee, taker: config.paper.taker_fee },
+        venue: {
+          latency: { ackMs: config.sim_venue.ack_ms, cancelMs: config.sim_venue.cancel_ms, ...opts.venueLatency },
+          fees: { maker: config.sim_venue.maker_fee, taker: config.sim_venue.taker_fee },
+          balance: config.sim_venue.balance,
+        },
         ...(opts.paperLatency ? { paperLatency: opts.paperLatency } : {}),
-        ...(opts.venueLatency ? { venueLatency: opts.venueLatency } : {}),
       }),
     );
     api = new ApiServer({

@@ -17,10 +17,10 @@ export interface TestHost {
 
 /** A real host with the sim backend on a free loopback port, small history so tests start fast. */
 export async function startTestHost(
-  opts: { rate?: number; seed?: number; testHooks?: boolean; dataDir?: string; venueAckMs?: number } = {},
+  opts: { rate?: number; seed?: number; testHooks?: boolean; dataDir?: string; venueAckMs?: number; config?: string } = {},
 ): Promise<TestHost> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'cw-int-'));
-  writeFileSync(join(dataDir, 'config.toml'), '[history]\ndays60 = 3\nhours1 = 1\n');
+  writeFileSync(join(dataDir, 'config.toml'), '[history]\ndays60 = 3\nhours1 = 1\n' + (opts.config ?? ''));
   const logs: string[] = [];
   const host = await Host.start({
     dataDir,

@@ -172,6 +172,28 @@ describe('emsd over the API', () => {
   });
 });
 
+describe('configured fees', () => {
+  it('charges the paper fee rates from config.toml, exactly', async () => {
+    // Both rates: an order placed before paperd has seen a quote rests, and its first cross books as maker.
+    const h = await startTestHost({ rate: 50, config: '[paper]\nmaker_fee = "0.001"\ntaker_fee = "0.001"\n' });
+    try {
+      const c = await h.connect();
+      const st = statuses(c);
+      const px = await lastPrice(c);
+      const buy = order({ price: addDec(px, '500') });
+      await c.call('orders.submit', { order: buy });
+      await until(() => st.of(buy.oid).includes('closed'), 'the buy to fill');
+      for (const f of st.seen.filter((s) => s.oid === buy.oid && s.resp === 'fill')) {
+        // fee = price x size x 0.001, rounded to the cent (usd's tx tick)
+        expect(f.fill!.fee).toBe(quantize(mulDec(mulDec(f.fill!.price, f.fill!.size), '0.001'), '0.01'));
+        expect(f.fill!.fee).not.toBe('0');
+      }
+    } finally {
+      await h.stop();
+    }
+  });
+});
+
 describe('orders placed outside Candlewick', () => {
   it('adopts an order opened at the venue by other means, and can cancel it', async () => {
     const c = await t.connect();

@@ -16,6 +16,7 @@ import { adoptExternal, step, submitOrder } from '../order-machine.js';
 import { eventFromBrokerd, isTerminal, STATE_RESP, type OrderAction, type OrderEvent, type OrderRecord, type Transition } from '../order-state.js';
 import { TriggerBook, marketableLimit } from '../trigger-book.js';
 import type { Latency } from '../paper/types.js';
+import type { FeeModel } from '../paper/fees.js';
 import type { SimVenue } from '../../brokers/sim/venue.js';
 import { BrokerdSimService, PaperdService, liveAccounts, newSimExchange, type TradeVenue } from './venues.js';
 import { finishedRecord, recoveryPlan, replayOrders, type ReplayedOrder } from './recovery.js';
@@ -29,7 +30,9 @@ export interface EmsOptions {
   /** How many ticks through the trigger a released dark order is priced (marketable limit). */
   ticksThrough?: number;
   paperLatency?: Partial<Latency>;
-  venueLatency?: Partial<Latency>;
+  paperFees?: FeeModel;
+  /** The sim exchange's live venue: latency, fee rates and the live account's cash. */
+  venue?: { latency?: Partial<Latency>; fees?: FeeModel; balance?: string };
   now?: () => number;
 }
 
@@ -328,7 +331,7 @@ export class Emsd implements Service {
       onChange: () => this.opts.registry.changed(),
     };
     if (venue === 'paperd') {
-      return this.opts.registry.startOrAttach(`paperd.${broker}`, async () => this.track(new PaperdService(broker, { ...deps, latency: this.opts.paperLatency })));
+      return this.opts.registry.startOrAttach(`paperd.${broker}`, async () => this.track(new PaperdService(broker, { ...deps, latency: this.opts.paperLatency, fees: this.opts.paperFees })));
     }
     return this.opts.registry.startOrAttach(`brokerd.${broker}`, async () => {
       if (broker !== 'sim') throw new Error(`no brokerd for ${broker}`);
@@ -345,7 +348,7 @@ export class Emsd implements Service {
   /** The sim exchange's live venue (the exchange itself, which outlives brokerd.sim); tests place "external" orders on it. */
   exchange(broker: 'sim'): SimVenue {
     let x = this.exchanges.get(broker);
-    if (!x) this.exchanges.set(broker, (x = newSimExchange((f) => this.markets.get(f), this.opts.venueLatency)));
+    if (!x) this.exchanges.set(broker, (x = newSimExchange((f) => this.markets.get(f), this.opts.venue ?? {})));
     return x;
   }
 

@@ -5,6 +5,7 @@ import { PaperEngine } from '../paper/engine.js';
 import type { Latency } from '../paper/types.js';
 import { SimVenue, SIM_LIVE_ACCOUNT } from '../../brokers/sim/venue.js';
 import type { OpenOrder } from '../paper/types.js';
+import type { FeeModel } from '../paper/fees.js';
 
 /** What emsd routes orders to: paperd.<broker> or brokerd.<broker>, both speaking the Brokerd* messages. */
 export interface TradeVenue extends Service {
@@ -21,6 +22,7 @@ export interface VenueDeps {
   emit(venue: string, msg: BrokerdMsg): void;
   onChange(): void;
   latency?: Partial<Latency>;
+  fees?: FeeModel;
 }
 
 /** paperd.<broker>: the paper engine filling against that backend's quotes. */
@@ -39,6 +41,7 @@ export class PaperdService implements TradeVenue {
       market: deps.market,
       emit: (m) => deps.emit(this.venue, m),
       ...(deps.latency ? { latency: deps.latency } : {}),
+      ...(deps.fees ? { fees: deps.fees } : {}),
     });
     this.status.set('running');
   }
@@ -104,6 +107,14 @@ export function liveAccounts(broker: string): string[] {
   return broker === 'sim' ? [SIM_LIVE_ACCOUNT] : [];
 }
 
-export function newSimExchange(market: (fqme: string) => MktPair | undefined, latency?: Partial<Latency>): SimVenue {
-  return new SimVenue({ market, ...(latency ? { latency } : {}) });
+export function newSimExchange(
+  market: (fqme: string) => MktPair | undefined,
+  opts: { latency?: Partial<Latency>; fees?: FeeModel; balance?: string },
+): SimVenue {
+  return new SimVenue({
+    market,
+    ...(opts.latency ? { latency: opts.latency } : {}),
+    ...(opts.fees ? { fees: opts.fees } : {}),
+    ...(opts.balance ? { balances: { [SIM_LIVE_ACCOUNT]: opts.balance } } : {}),
+  });
 }
