@@ -126,6 +126,17 @@ describe('paperd: the paper engine', () => {
     expect(paper.fills().map((f) => f.fee)).toEqual(['0.37', '-0.31']);
   });
 
+  it('books an order placed before any quote as taker on the quote that first crosses it, maker after that', () => {
+    const { paper, of } = setup({ fees: { taker: '0.001', maker: '0' } });
+    paper.submit(order({ price: '101', size: '1' }));
+    paper.onTicks(ETH.fqme, quote(100.4, 100.5, 0.4));
+    expect(of('fill')[0]).toMatchObject({ size: '0.4', brokerDetails: { liquidity: 'taker' } });
+    expect(of('fill')[0]!.fee).not.toBe('0');
+    // The rest of it now rests in a quoted market: the next ask that reaches it came to it.
+    paper.onTicks(ETH.fqme, [tick('ask', 100.6, 5)]);
+    expect(of('fill')[1]).toMatchObject({ size: '0.6', fee: '0', brokerDetails: { liquidity: 'maker' } });
+  });
+
   it('modifies a resting order (same oid, known reqid) and refuses to modify a filled one', () => {
     const { paper, of } = setup();
     paper.onTicks(ETH.fqme, quote(99.5, 100.5));

@@ -29,6 +29,11 @@ interface MarketBook {
   buys: BookSide<WorkingOrder>;
   sells: BookSide<WorkingOrder>;
   l1: L1;
+  /**
+   * Orders that arrived before any opposite quote was known: they could not be judged marketable, so the first
+   * quote that crosses them is the one they would have taken on arrival (taker), not one that came to them.
+   */
+  unquoted: Set<WorkingOrder>;
 }
 
 /**
@@ -201,6 +206,7 @@ export class Matcher {
     const side = this.side(b, o.action);
     const q = (o.action === 'buy' ? b.l1.ask : b.l1.bid).resolve(b.mkt);
     if (q && side.crosses(o.key, q.key)) this.take(o, q, 'taker', this.clock.now(), b.mkt);
+    if (!q) b.unquoted.add(o);
     if (o.state === 'open') side.insert(o);
   }
 
@@ -235,9 +241,11 @@ export class Matcher {
     if (!q) return;
     side.match(
       q.key,
-      (o) => this.take(o, q, 'maker', brokerTime, b.mkt),
+      (o) => this.take(o, q, b.unquoted.has(o) ? 'taker' : 'maker', brokerTime, b.mkt),
       (o) => o.state === 'closed',
     );
+    // Every order on this side has now met a quote: from here on, what crosses it came to it (maker).
+    for (const o of b.unquoted) if (o.action === side.side) b.unquoted.delete(o);
   }
 
   /** Fills `o` against the size left at `q`; true while size is left there for the next order. */
@@ -300,7 +308,7 @@ export class Matcher {
     if (!b) {
       const mkt = this.opts.market(fqme);
       if (!mkt) return undefined;
-      b = { mkt, buys: new BookSide('buy'), sells: new BookSide('sell'), l1: new L1() };
+      b = { mkt, buys: new BookSide('buy'), sells: new BookSide('sell'), l1: new L1(), unquoted: new Set() };
       this.books.set(fqme, b);
     }
     return b;
