@@ -79,7 +79,12 @@ export class Emsd implements Service {
     for (const broker of knownBackends()) {
       for (const account of [PAPER_ACCOUNT, ...liveAccounts(broker)]) await ems.ledger(broker, account);
     }
-    ems.unlisten = opts.hub.listen({ onQuotes: (fqme, packed) => ems.onQuotes(fqme, unpackTicks(packed)) });
+    ems.unlisten = opts.hub.listen({
+      // Ticks become objects only for markets something here watches: a chart-only session pays nothing.
+      onQuotes: (fqme, packed) => {
+        if (ems.books.has(fqme) || ems.tradeVenues.size > 0) ems.onQuotes(fqme, unpackTicks(packed));
+      },
+    });
     await ems.recover(replayed);
     ems.status.set('running');
     return ems;

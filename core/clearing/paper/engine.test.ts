@@ -132,9 +132,13 @@ describe('paperd: the paper engine', () => {
     paper.onTicks(ETH.fqme, quote(100.4, 100.5, 0.4));
     expect(of('fill')[0]).toMatchObject({ size: '0.4', brokerDetails: { liquidity: 'taker' } });
     expect(of('fill')[0]!.fee).not.toBe('0');
-    // The rest of it now rests in a quoted market: the next ask that reaches it came to it.
-    paper.onTicks(ETH.fqme, [tick('ask', 100.6, 5)]);
-    expect(of('fill')[1]).toMatchObject({ size: '0.6', fee: '0', brokerDetails: { liquidity: 'maker' } });
+    // Still marketable while the asks it reaches run out: what it takes next is taker too.
+    paper.onTicks(ETH.fqme, [tick('ask', 100.6, 0.1)]);
+    expect(of('fill')[1]).toMatchObject({ size: '0.1', brokerDetails: { liquidity: 'taker' } });
+    // The ask moves above it: now it rests, and the next ask that reaches it came to it.
+    paper.onTicks(ETH.fqme, [tick('ask', 101.5, 5)]);
+    paper.onTicks(ETH.fqme, [tick('ask', 100.9, 5)]);
+    expect(of('fill')[2]).toMatchObject({ size: '0.5', fee: '0', brokerDetails: { liquidity: 'maker' } });
   });
 
   it('modifies a resting order (same oid, known reqid) and refuses to modify a filled one', () => {

@@ -244,8 +244,9 @@ export class Matcher {
       (o) => this.take(o, q, b.unquoted.has(o) ? 'taker' : 'maker', brokerTime, b.mkt),
       (o) => o.state === 'closed',
     );
-    // Every order on this side has now met a quote: from here on, what crosses it came to it (maker).
-    for (const o of b.unquoted) if (o.action === side.side) b.unquoted.delete(o);
+    // An order this quote does not reach now rests in a quoted market: from here on, what crosses it came to it
+    // (maker). One it reaches but could not fill (the quote's size ran out) is still taking.
+    for (const o of b.unquoted) if (o.action === side.side && !side.crosses(o.key, q.key)) b.unquoted.delete(o);
   }
 
   /** Fills `o` against the size left at `q`; true while size is left there for the next order. */
