@@ -1,5 +1,5 @@
-import { bundlePage, launch, newPage, pageHtml, serveStatic } from './lib/browser.js';
-import { barsFile } from './lib/host-bars.js';
+import { launch, newPage } from './lib/browser.js';
+import { serveBarsPage } from './lib/host-bars.js';
 import { emit, log, summarize } from './lib/report.js';
 
 /**
@@ -27,14 +27,7 @@ interface PageResult {
   storeBytes: number | null;
 }
 
-const bars = await barsFile();
-const js = await bundlePage('chart-page');
-const site = await serveStatic({
-  '/index.html': { type: 'text/html', body: pageHtml() },
-  '/page.js': { type: 'text/javascript', body: js },
-  '/bars.bin': { type: 'application/octet-stream', body: bars },
-  '/favicon.ico': { type: 'image/x-icon', body: '' },
-});
+const site = await serveBarsPage('chart-page');
 const browser = await launch();
 try {
   for (const mode of ['windowed', 'naive'] as const) {

@@ -136,15 +136,7 @@ async function main(): Promise<void> {
       cfg.runs,
       () => freshFeed(mkt, backend, true),
       (f) => {
-        for (let b = 0; b < frameBatches.length; b++) {
-          const raw = frameBatches[b]!;
-          const out: Tick[] = [];
-          for (let i = 0; i < raw.length; i++) {
-            const t = normalize(raw[i]!);
-            if (t) out.push(t);
-          }
-          f.ingest(out);
-        }
+        for (const raw of frameBatches) f.ingest(normalizeBatch(raw, normalize));
       },
       expectTrades,
     );
@@ -154,15 +146,7 @@ async function main(): Promise<void> {
       2,
       () => null,
       () => {
-        for (let b = 0; b < frameBatches.length; b++) {
-          const raw = frameBatches[b]!;
-          const out: Tick[] = [];
-          for (let i = 0; i < raw.length; i++) {
-            const t = normalize(raw[i]!);
-            if (t) out.push(t);
-          }
-          kept += out.length;
-        }
+        for (const raw of frameBatches) kept += normalizeBatch(raw, normalize).length;
       },
     );
     if (kept === 0) note('parse loop produced nothing');
@@ -187,3 +171,13 @@ async function main(): Promise<void> {
 main().catch((e: unknown) => {
   port.postMessage({ t: 'error', message: (e as Error).stack ?? String(e) });
 });
+
+/** One batch of wire frames as ticks, dropping the frames the normalizer refuses. */
+function normalizeBatch(raw: readonly string[], normalize: (text: string) => Tick | null): Tick[] {
+  const out: Tick[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const t = normalize(raw[i]!);
+    if (t) out.push(t);
+  }
+  return out;
+}

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CDPSession, Page } from '@playwright/test';
-import { bundlePage, launch, newPage, pageHtml, serveStatic } from './lib/browser.js';
-import { barsFile, benchTmp, buildHostBars } from './lib/host-bars.js';
+import { launch, newPage } from './lib/browser.js';
+import { benchTmp, buildHostBars, serveBarsPage } from './lib/host-bars.js';
 import { emit, log } from './lib/report.js';
 
 /**
@@ -54,14 +54,7 @@ async function measure(page: Page, cdp: CDPSession, mode: 'paged' | 'bulk') {
 }
 
 const host = await hostMemory();
-const bars = await barsFile();
-const js = await bundlePage('memory-page');
-const site = await serveStatic({
-  '/index.html': { type: 'text/html', body: pageHtml() },
-  '/page.js': { type: 'text/javascript', body: js },
-  '/bars.bin': { type: 'application/octet-stream', body: bars },
-  '/favicon.ico': { type: 'image/x-icon', body: '' },
-});
+const site = await serveBarsPage('memory-page');
 const browser = await launch();
 try {
   const page = await newPage(browser);

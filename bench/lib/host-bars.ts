@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimBackend, SIM_DEFAULT_RATE } from '../../core/brokers/sim/backend.js';
 import { Feed } from '../../core/data/feed.js';
+import { bundlePage, pageHtml, serveStatic } from './browser.js';
 import type { OhlcBuffer } from '../../core/data/ohlc-buffer.js';
 import { encodeBarFrame, FrameKind } from '../../core/protocol/frames.js';
 
@@ -63,4 +64,15 @@ export function writeBarsFile(buf: OhlcBuffer): Buffer {
   const bytes = barsFrame(buf, Math.min(buf.length, BARS_1M));
   writeFileSync(join(benchTmp(), FILE), bytes);
   return bytes;
+}
+
+/** A bench page (bench/pages/<name>.mts) served with the 1M-bar file beside it, as the chart and memory benches load it. */
+export async function serveBarsPage(name: string) {
+  const [bars, js] = await Promise.all([barsFile(), bundlePage(name)]);
+  return serveStatic({
+    '/index.html': { type: 'text/html', body: pageHtml() },
+    '/page.js': { type: 'text/javascript', body: js },
+    '/bars.bin': { type: 'application/octet-stream', body: bars },
+    '/favicon.ico': { type: 'image/x-icon', body: '' },
+  });
 }
