@@ -1,4 +1,4 @@
-import { parseFqme, FqmeError } from '../protocol/fqme.js';
+import { parseFqme, normalizeFqme, FqmeError } from '../protocol/fqme.js';
 import type { FeedStatus, MktPair, SymbolMatch, Timeframe } from '../protocol/types.js';
 import { BACKENDS, knownBackends } from '../brokers/index.js';
 import type { ServiceRegistry } from '../services/registry.js';
@@ -88,6 +88,9 @@ export class FeedHub {
 
   async open(fqme: string): Promise<FeedHandle> {
     const broker = this.brokerOf(fqme);
+    // An open feed needs no round trip to its worker (every subscription and every order asks).
+    const known = this.feeds.get(normalizeFqme(fqme));
+    if (known) return known;
     const svc = await this.datad(broker);
     const r = await svc.open(fqme);
     let h = this.feeds.get(r.mkt.fqme);

@@ -376,7 +376,7 @@ export class Emsd implements Service {
 
   /** An order open at the venue that Candlewick did not place: adopt it so it shows and can be managed. */
   private async adopt(venue: string, reqid: string, account: string): Promise<void> {
-    const found = [...this.venues()].find((v) => v.venue === venue)?.openOrders(account).find((o) => o.reqid === reqid);
+    const found = [...this.tradeVenues].find((v) => v.venue === venue)?.openOrders(account).find((o) => o.reqid === reqid);
     if (!found) return;
     const order: Order = { action: found.action, execMode: venue === 'paperd' ? 'paper' : 'live', oid: `ext-${venue}-${reqid}`, fqme: found.fqme, account, price: found.price, size: found.size };
     await this.market(found.fqme);
@@ -384,10 +384,6 @@ export class Emsd implements Service {
     const t = adoptExternal(order, venue, reqid, found.filled, this.now());
     this.opts.log(`emsd: adopted external order ${reqid} at ${venue} as ${order.oid}`);
     await this.applyTransition(null, t);
-  }
-
-  private venues(): Iterable<TradeVenue> {
-    return this.tradeVenues;
   }
 
   /** datad ticks: fire dark triggers, and let paperd/brokerd.sim match resting orders. */
@@ -401,7 +397,7 @@ export class Emsd implements Service {
         }
       }
     }
-    for (const v of this.venues()) v.onTicks(fqme, ticks);
+    for (const v of this.tradeVenues) v.onTicks(fqme, ticks);
   }
 
   private async fire(oid: string, tickPrice: number): Promise<void> {
