@@ -1,4 +1,4 @@
-import { NotFoundError, type DataBackend, type BackendEndpoints } from './backend.js';
+import { NotFoundError, type BackendContext, type BackendEndpoints, type DataBackend } from './backend.js';
 import { SimBackend } from './sim/backend.js';
 
 /** Backends this build knows, with the endpoint groups each declares (piker's `_eps`). */
@@ -10,7 +10,7 @@ export function knownBackends(): string[] {
   return Object.keys(BACKENDS);
 }
 
-export function createDataBackend(broker: string, opts: { seed: number; rate: number }): DataBackend {
-  if (broker === 'sim') return new SimBackend(opts);
+export function createDataBackend(broker: string, ctx: BackendContext): DataBackend {
+  if (broker === 'sim') return new SimBackend({ seed: ctx.seed, rate: ctx.rate });
   throw new NotFoundError(`unknown backend '${broker}': this build has ${knownBackends().join(', ')}`);
 }

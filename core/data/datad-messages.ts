@@ -6,6 +6,8 @@ export interface DatadInit {
   seed: number;
   rate: number;
   history: HistoryDepth;
+  cacheDir: string;
+  config: Record<string, string | number>;
 }
 
 export interface HistoryDepth {

@@ -12,7 +12,13 @@ import { packTicks } from './tick-pack.js';
  */
 const port = parentPort!;
 const init = workerData as DatadInit;
-const backend: DataBackend = createDataBackend(init.broker, { seed: init.seed, rate: init.rate });
+const backend: DataBackend = createDataBackend(init.broker, {
+  seed: init.seed,
+  rate: init.rate,
+  cacheDir: init.cacheDir,
+  config: init.config,
+  log: (line) => console.error(`[datad.${init.broker}] ${line}`),
+});
 const feeds = new Map<string, Feed>();
 const opening = new Map<string, Promise<Feed>>();
 let ingested = 0;

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseFqme, normalizeFqme, FqmeError } from '../protocol/fqme.js';
 import type { FeedStatus, MktPair, SymbolMatch, Timeframe } from '../protocol/types.js';
 import { BACKENDS, knownBackends } from '../brokers/index.js';
@@ -25,6 +26,10 @@ export interface HubOptions {
   seed: number;
   rate: number;
   history: HistoryDepth;
+  /** `<data-dir>/cache`: each backend caches under its own folder. */
+  cacheDir: string;
+  /** A backend's `[<broker>]` config section (venue URLs); never credentials, which stay with brokerd. */
+  venueConfig: (broker: string) => Record<string, string | number>;
   log: (line: string) => void;
 }
 
@@ -68,7 +73,14 @@ export class FeedHub {
       `datad.${broker}`,
       async () =>
         new DatadService(
-          { broker, seed: this.opts.seed, rate: this.opts.rate, history: this.opts.history },
+          {
+            broker,
+            seed: this.opts.seed,
+            rate: this.opts.rate,
+            history: this.opts.history,
+            cacheDir: join(this.opts.cacheDir, broker),
+            config: this.opts.venueConfig(broker),
+          },
           {
             onBuffer: (fqme, tf, sab) => this.replaceBuffer(fqme, tf, sab),
             onQuotes: (fqme, packed) => this.quotes(fqme, packed),

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ServiceRegistry } from '../services/registry.js';
 import { SamplerService } from '../services/samplerd.js';
 import { FeedHub } from '../data/feed-hub.js';
@@ -6,7 +7,7 @@ import { ApiServer } from '../api/api-server.js';
 import type { ServerConnection } from '../api/connection.js';
 import type { DatadService } from '../data/datad-service.js';
 import { knownBackends } from '../brokers/index.js';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, venueSection, type Config } from './config.js';
 import type { HostOptions } from './host-options.js';
 import { VERSION } from './version.js';
 import { Emsd } from '../clearing/emsd/emsd.js';
@@ -37,6 +38,8 @@ export class Host {
       seed: config.sim.seed,
       rate: config.sim.rate,
       history: { rows60: config.history.days60 * 1440, rows1: config.history.hours1 * 3600 },
+      cacheDir: join(opts.dataDir, 'cache'),
+      venueConfig: (broker) => venueSection(config, broker),
       log,
     });
     const testHooks = opts.testHooks ?? false;

@@ -1,0 +1,233 @@
+import WebSocket from 'ws';
+import type { LinkState } from '../backend.js';
+import { FrameQueue, type FrameClass } from './frame-queue.js';
+
+export interface Backoff {
+  minMs: number;
+  maxMs: number;
+}
+
+/** Reconnect delays: exponential from 1 s to 60 s, each drawn from [d/2, d] so a fleet of clients spreads out. */
+export const DEFAULT_BACKOFF: Backoff = { minMs: 1_000, maxMs: 60_000 };
+
+export function backoffDelay(attempt: number, b: Backoff, rand: () => number = Math.random): number {
+  const d = Math.min(b.maxMs, b.minMs * 2 ** Math.min(attempt, 30));
+  return Math.round(d / 2 + (rand() * d) / 2);
+}
+
+export interface VenueSocketOptions {
+  /** For logs: `binance.spot`, `kraken`, `bybit.linear`. */
+  name: string;
+  /** Read on every (re)connect, so a subscription-in-URL venue (Binance combined streams) gets the current set. */
+  url: () => string;
+  /** Frames to send after every open, before anything else (subscriptions, auth). */
+  subscribe: () => string[] | Promise<string[]>;
+  /** A frame off the queue, in arrival order (quotes possibly coalesced). Must not throw; count rejects. */
+  onFrame: (raw: string, recvMs: number) => void;
+  classify?: (raw: string) => FrameClass;
+  onState: (state: LinkState, detail: string) => void;
+  /** Venues with application-level pings (Kraken `{"method":"ping"}`, Bybit `{"op":"ping"}`). */
+  ping?: { everyMs: number; frame: () => string };
+  /** No frame for this long: stale. Twice this long: the connection is dropped and re-made. */
+  staleAfterMs: number;
+  /** Open a replacement connection after this age and switch once it delivers (Binance's 24 h limit). */
+  rollOverMs?: number;
+  backoff?: Backoff;
+  queueCap?: number;
+  log?: (line: string) => void;
+}
+
+export interface SocketCounters {
+  received: number;
+  reconnects: number;
+  coalesced: number;
+}
+
+/**
+ * A venue WebSocket that stays up: reconnect with backoff and jitter, resubscribe, stale detection, venue pings,
+ * 24 h roll-over with overlap, and a bounded queue between socket and parser. Dedup across an overlap (the same
+ * trade from both connections) is the parser's job: it knows the trade ids.
+ */
+export class VenueSocket {
+  private ws: WebSocket | null = null;
+  /** The replacement connection during a roll-over, until it delivers its first frame. */
+  private next: WebSocket | null = null;
+  private state: LinkState = 'connecting';
+  private attempt = 0;
+  private lastFrameAt = 0;
+  private openedAt = 0;
+  private closed = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly watchdog: NodeJS.Timeout;
+  private pingTimer: NodeJS.Timeout | null = null;
+  private readonly queue: FrameQueue;
+  private readonly backoff: Backoff;
+  readonly counters: SocketCounters = { received: 0, reconnects: 0, coalesced: 0 };
+  private everLive = false;
+
+  constructor(private readonly o: VenueSocketOptions) {
+    this.backoff = o.backoff ?? DEFAULT_BACKOFF;
+    this.queue = new FrameQueue(
+      o.queueCap ?? 50_000,
+      (raw, at) => o.onFrame(raw, at),
+      (pause) => this.pressure(pause),
+      o.classify,
+    );
+    this.watchdog = setInterval(() => this.checkStale(), Math.max(50, Math.min(1_000, o.staleAfterMs / 4)));
+    this.watchdog.unref?.();
+    if (o.ping) {
+      this.pingTimer = setInterval(() => this.sendNow(o.ping!.frame()), o.ping.everyMs);
+      this.pingTimer.unref?.();
+    }
+    this.connect();
+  }
+
+  get linkState(): LinkState {
+    return this.state;
+  }
+
+  /** Sends on the current connection if it is open; subscriptions are re-sent by `subscribe` after reconnects. */
+  send(frame: string): boolean {
+    return this.sendNow(frame);
+  }
+
+  /** Drops the connection now (a venue asked us to reconnect, or a test fault). The usual backoff applies. */
+  reconnectNow(reason = 'reconnect requested'): void {
+    this.ws?.terminate();
+    this.onDown(reason);
+  }
+
+  close(): void {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const ws of [this.ws, this.next]) ws?.terminate();
+    this.ws = this.next = null;
+    this.queue.clear();
+  }
+
+  private sendNow(frame: string): boolean {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    ws.send(frame);
+    return true;
+  }
+
+  private setState(s: LinkState, detail: string): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.o.onState(s, detail);
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    this.setState('connecting', this.attempt === 0 ? 'connecting' : `reconnect attempt ${this.attempt}`);
+    const ws = this.open((first) => {
+      if (first && this.everLive) this.counters.reconnects++;
+      if (first) {
+        this.everLive = true;
+        this.attempt = 0;
+      }
+    });
+    this.ws = ws;
+    ws.on('close', (code, reason) => {
+      if (this.ws === ws) this.onDown(`closed ${code}${reason.length ? ` ${reason.toString()}` : ''}`);
+    });
+    ws.on('error', (e) => {
+      this.o.log?.(`${this.o.name}: socket error: ${e.message}`);
+      if (this.ws === ws) this.onDown(`error: ${e.message}`);
+    });
+  }
+
+  /** Opens a socket that feeds the queue and subscribes on open; `onFirst(true)` on its first frame. */
+  private open(onFirst: (first: boolean) => void): WebSocket {
+    const ws = new WebSocket(this.o.url(), { perMessageDeflate: false, handshakeTimeout: 10_000 });
+    let first = true;
+    ws.on('open', () => {
+      this.openedAt = Date.now();
+      this.lastFrameAt = this.openedAt;
+      Promise.resolve(this.o.subscribe()).then(
+        (frames) => {
+          if (ws.readyState === WebSocket.OPEN) for (const f of frames) ws.send(f);
+        },
+        (e: Error) => {
+          this.o.log?.(`${this.o.name}: subscribe failed: ${e.message}`);
+          ws.terminate();
+        },
+      );
+    });
+    ws.on('message', (data, isBinary) => {
+      if (ws !== this.ws && ws !== this.next) return;
+      const now = Date.now();
+      this.lastFrameAt = now;
+      this.counters.received++;
+      if (ws === this.next) this.promoteNext();
+      if (first) {
+        first = false;
+        onFirst(true);
+        this.setState('live', 'receiving');
+      } else if (this.state === 'stale') this.setState('live', 'receiving again');
+      const raw = isBinary ? Buffer.from(data as Buffer).toString('utf8') : (data as Buffer).toString('utf8');
+      this.queue.push(raw, now);
+    });
+    return ws;
+  }
+
+  private onDown(reason: string): void {
+    if (this.closed) return;
+    this.ws?.removeAllListeners('close');
+    this.ws = null;
+    this.next?.terminate();
+    this.next = null;
+    this.setState('down', reason);
+    if (this.retryTimer) return;
+    const delay = backoffDelay(this.attempt++, this.backoff);
+    this.o.log?.(`${this.o.name}: down (${reason}); reconnecting in ${delay} ms`);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private checkStale(): void {
+    if (this.closed || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    const now = Date.now();
+    this.counters.coalesced = this.queue.counters.coalesced;
+    const silent = now - this.lastFrameAt;
+    if (silent > 2 * this.o.staleAfterMs) {
+      this.ws.terminate();
+      this.onDown(`no message for ${Math.round(silent / 1000)} s`);
+    } else if (silent > this.o.staleAfterMs && this.state === 'live') {
+      this.setState('stale', `no message for ${Math.round(silent / 1000)} s`);
+    }
+    if (this.o.rollOverMs !== undefined && !this.next && now - this.openedAt > this.o.rollOverMs && this.state === 'live') {
+      this.o.log?.(`${this.o.name}: rolling over to a fresh connection`);
+      const next = this.open(() => {});
+      next.on('error', () => next === this.next && (this.next = null));
+      next.on('close', () => next === this.next && (this.next = null));
+      this.next = next;
+    }
+  }
+
+  /** The replacement delivered: it becomes the connection, the old one closes (its frames already queued). */
+  private promoteNext(): void {
+    const old = this.ws;
+    this.ws = this.next;
+    this.next = null;
+    const ws = this.ws!;
+    ws.removeAllListeners('close');
+    ws.removeAllListeners('error');
+    ws.on('close', (code) => this.ws === ws && this.onDown(`closed ${code}`));
+    ws.on('error', (e) => this.ws === ws && this.onDown(`error: ${e.message}`));
+    old?.removeAllListeners('close');
+    old?.close();
+  }
+
+  private pressure(pause: boolean): void {
+    // ws exposes no pause(); its underlying socket does, which stops reads and lets TCP push back on the venue.
+    const sock = (this.ws as unknown as { _socket?: { pause(): void; resume(): void } } | null)?._socket;
+    if (pause) sock?.pause();
+    else sock?.resume();
+  }
+}

@@ -1,0 +1,141 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, WebSocket } from 'ws';
+
+export interface HttpReply {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface HttpRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingMessage['headers'];
+  /** The raw body (form-encoded or JSON), '' for none. */
+  body: string;
+}
+
+/** A scripted HTTP failure: the next `count` requests matching `path` get this reply instead. */
+export interface HttpFault {
+  path: string | RegExp;
+  count: number;
+  reply: HttpReply;
+}
+
+export interface FakeVenueOptions {
+  /** Venue routes: return undefined for a 404. Thrown errors become 500s (and fail the test that looks). */
+  http(req: HttpRequest): HttpReply | Promise<HttpReply | undefined> | undefined;
+  /** A client connected to `path` (`/ws`, `/stream?streams=...`). */
+  ws(socket: WebSocket, path: string, query: URLSearchParams): void;
+}
+
+/**
+ * The loopback HTTP + WebSocket server every fake exchange is built on, with the faults tests script:
+ * dropped connections, silence, raw (malformed, truncated) frames, and failing HTTP replies (rate limits).
+ */
+export class FakeVenue {
+  readonly sockets = new Set<WebSocket>();
+  readonly httpLog: HttpRequest[] = [];
+  private readonly faults: HttpFault[] = [];
+  private silentUntil = 0;
+  /** Connections refused (closed on accept) while > 0: a venue that is down. */
+  refuseConnections = 0;
+  connections = 0;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly wss: WebSocketServer,
+    readonly port: number,
+  ) {}
+
+  static async start(o: FakeVenueOptions): Promise<FakeVenue> {
+    const wss = new WebSocketServer({ noServer: true });
+    let venue: FakeVenue;
+    const server = createServer((req, res) => void venue.onHttp(o, req, res));
+    server.on('upgrade', (req, socket, head) => {
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        venue.connections++;
+        if (venue.refuseConnections > 0) {
+          venue.refuseConnections--;
+          ws.close(1013, 'try again later');
+          return;
+        }
+        venue.sockets.add(ws);
+        ws.on('close', () => venue.sockets.delete(ws));
+        const url = new URL(req.url ?? '/', 'http://x');
+        o.ws(ws, url.pathname, url.searchParams);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    venue = new FakeVenue(server, wss, (server.address() as AddressInfo).port);
+    return venue;
+  }
+
+  get httpUrl(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get wsUrl(): string {
+    return `ws://127.0.0.1:${this.port}`;
+  }
+
+  /** True while a silence fault holds: venue code skips sends (the connection stays open, nothing arrives). */
+  get silent(): boolean {
+    return Date.now() < this.silentUntil;
+  }
+
+  silence(ms: number): void {
+    this.silentUntil = Date.now() + ms;
+  }
+
+  /** Sends to one socket unless silenced; the venue's publishing goes through here. */
+  send(ws: WebSocket, frame: string): void {
+    if (!this.silent && ws.readyState === WebSocket.OPEN) ws.send(frame);
+  }
+
+  /** Kills every connection without a close handshake (a network drop). */
+  dropConnections(): void {
+    for (const ws of this.sockets) ws.terminate();
+    this.sockets.clear();
+  }
+
+  /** Sends a raw frame (malformed, truncated, duplicate) to every connected client. */
+  broadcastRaw(frame: string): void {
+    for (const ws of this.sockets) if (ws.readyState === WebSocket.OPEN) ws.send(frame);
+  }
+
+  failHttp(fault: HttpFault): void {
+    this.faults.push(fault);
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.sockets) ws.terminate();
+    this.wss.close();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async onHttp(o: FakeVenueOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const url = new URL(req.url ?? '/', 'http://x');
+    const r: HttpRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    this.httpLog.push(r);
+    let reply: HttpReply | undefined;
+    const fault = this.faults.find((f) => f.count > 0 && (typeof f.path === 'string' ? f.path === r.path : f.path.test(r.path)));
+    if (fault) {
+      fault.count--;
+      reply = fault.reply;
+    } else {
+      try {
+        reply = await o.http(r);
+      } catch (e) {
+        reply = { status: 500, body: { error: (e as Error).message } };
+      }
+    }
+    reply ??= { status: 404, body: { error: `no route ${r.method} ${r.path}` } };
+    const body = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
+    res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...reply.headers });
+    res.end(body);
+  }
+}
