@@ -174,5 +174,10 @@ test.describe('order mode', () => {
     await expect(terminal.page.getByTestId('fill-row').first()).toBeVisible();
     await expect(terminal.page.getByTestId('position-pnl')).not.toHaveText('-');
     await snap('order-filled-position');
+    // The allocator's limit cannot go below the position (piker #267): refused, with the reason in the pane.
+    await terminal.setAllocator({ unit: 'units', limit: '0.00001' });
+    await expect(terminal.orderPane.getByTestId('alloc-error')).toContainText('below the current position size');
+    await terminal.setAllocator({ limit: '10' });
+    await expect(terminal.orderPane.getByTestId('alloc-error')).toHaveCount(0);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeAllocator, nextOrder, slotsUsed, withLimit, withSlots, type Holding } from './allocator.js';
+import { makeAllocator, nextOrder, orderSlots, slotsUsed, withLimit, withSlots, type Holding } from './allocator.js';
 import { parseAmount } from './amount.js';
 
 const flat: Holding = { size: '0', ppu: '0' };
@@ -150,5 +150,50 @@ describe('currency sizing', () => {
     const small = makeAllocator({ sizeUnit: 'currency', limit: '1k', slots: 4 });
     const r = nextOrder(small, { side: 'buy', price: '0.00001234', sizeTick: '1', position: flat });
     expect(r).toEqual({ kind: 'entry', size: '20259319', notional: '249.99999646', slots: '1' });
+  });
+});
+
+describe('venue minimums (MktPair minSize / minNotional, as order mode passes them)', () => {
+  const XBT = { sizeTick: '0.0001', minSize: '0.0001', minNotional: '5' };
+  const ES = { sizeTick: '1', minSize: '1', minNotional: '0' };
+  const EUR = { sizeTick: '1', minSize: '1000', minNotional: '1000' };
+  const PEPE = { sizeTick: '1000', minSize: '100000', minNotional: '1' };
+  const five = makeAllocator({ sizeUnit: 'currency', limit: '5k', slots: 4 });
+  const entry = (a: ReturnType<typeof makeAllocator>, price: string, rules: typeof XBT, position: Holding = flat) =>
+    nextOrder(a, { side: 'buy', price, position, ...rules }).size;
+
+  it('a currency slot is limit/slots divided by the price, down to the size tick', () => {
+    expect(entry(five, '50000', XBT)).toBe('0.025'); // 1250 / 50000
+    expect(entry(five, '50001.5', XBT)).toBe('0.0249'); // 0.024998...
+    expect(entry(five, '1.08', EUR)).toBe('1157'); // 1157.4
+    expect(entry(five, '0.0001', PEPE)).toBe('12500000');
+    expect(entry(five, '0.00012345', PEPE)).toBe('10125000'); // 10,125,557.3 down to the 1000 tick
+    expect(entry(makeAllocator({ sizeUnit: 'units', limit: '1', slots: 3 }), '50000', XBT)).toBe('0.3333');
+  });
+
+  it('lifts a slot smaller than the venue takes to its minimum while the limit has room', () => {
+    expect(entry(five, '6000', ES)).toBe('1'); // 1250 / 6000 = 0.2 of a contract
+    const tiny = makeAllocator({ sizeUnit: 'currency', limit: '1', slots: 4 });
+    expect(entry(tiny, '50000', XBT)).toBe('0.0001');
+    expect(entry(tiny, '100', XBT)).toBe('0.05'); // 0.0001 at 100 is 0.01 of notional; 5 needs 0.05
+    expect(entry(makeAllocator({ sizeUnit: 'currency', limit: '100', slots: 4 }), '1.08', EUR)).toBe('1000');
+    // No room left: nothing, minimum or not.
+    expect(entry(five, '6000', ES, { size: '1', ppu: '6000' })).toBe('0');
+  });
+
+  it('lifts an exit to the minimum, never past the position', () => {
+    const a = makeAllocator({ sizeUnit: 'units', limit: '10000', slots: 4 });
+    const exit = (held: string) => nextOrder(a, { side: 'sell', price: '1.08', position: long(held, '1.07'), ...EUR }).size;
+    expect(exit('8000')).toBe('2500');
+    const small = makeAllocator({ sizeUnit: 'units', limit: '2000', slots: 4 });
+    expect(nextOrder(small, { side: 'sell', price: '1.08', position: long('2000', '1.07'), ...EUR }).size).toBe('1000'); // 500 lifted
+    expect(nextOrder(small, { side: 'sell', price: '1.08', position: long('700', '1.07'), ...EUR }).size).toBe('700');
+  });
+
+  it('the slots of an order line, at its price', () => {
+    expect(orderSlots(five, '0.025', '50000')).toBe('1');
+    expect(orderSlots(five, '0.0249', '50001.5')).toBe('1');
+    expect(orderSlots(makeAllocator({ sizeUnit: 'units', limit: '1', slots: 4 }), '0.3', '50000')).toBe('1.2');
+    expect(orderSlots(five, '-0.05', '50000', 2)).toBe('2');
   });
 });

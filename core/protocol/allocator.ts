@@ -1,12 +1,13 @@
-import { absDec, compareDec, divDec, maxDec, minDec, mulDec, signDec, subDec } from '../protocol/decimal.js';
+import { absDec, compareDec, divDec, maxDec, minDec, mulDec, signDec, subDec } from './decimal.js';
 import { parseAmount } from './amount.js';
 
 /** 'currency': the limit is money ($ size); 'units': the limit is in the instrument's units. */
 export type SizeUnit = 'currency' | 'units';
 
 /**
- * piker's order-size allocator: a position limit split into equal slots; each entry order is one slot, exits
- * are slotted back out. Immutable: change it through makeAllocator / withLimit / withSlots, which validate.
+ * piker's order-size allocator (piker-semantics §8): a position limit split into equal slots; each entry order is
+ * one slot, exits are slotted back out. Immutable: change it through makeAllocator / withLimit / withSlots, which
+ * validate. Pure (core/protocol): the host's accounting and the renderer's order mode and side pane share it.
  */
 export interface Allocator {
   sizeUnit: SizeUnit;
@@ -53,7 +54,8 @@ export function withSlots(a: Allocator, slots: number | string): Allocator {
   return { ...a, slots: parseSlots(slots) };
 }
 
-function parseSlots(slots: number | string): number {
+/** Slots as typed or stored: a whole number >= 1; throws otherwise. */
+export function parseSlots(slots: number | string): number {
   const n = typeof slots === 'string' && /^\d+$/.test(slots.trim()) ? Number(slots) : slots;
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 1) {
     throw new Error(`slots must be a whole number >= 1, got ${JSON.stringify(slots)}`);
@@ -82,6 +84,13 @@ export interface OrderRequest {
    * exited in slices of startup/slots, which stay the same size as the position shrinks. Defaults to now.
    */
   startupSize?: string;
+  /**
+   * The venue's minimum order (MktPair.minSize, minNotional). Given, an order that would be smaller is lifted to
+   * it: an entry only while the limit has room (a slot smaller than the venue accepts would otherwise never
+   * trade; it may then pass the limit by less than one minimum order), an exit to at most the whole position.
+   */
+  minSize?: string;
+  minNotional?: string;
 }
 
 export interface NextOrder {
@@ -105,10 +114,11 @@ export function nextOrder(a: Allocator, r: OrderRequest): NextOrder {
   if (signDec(r.sizeTick) <= 0) throw new Error(`size tick must be > 0, got ${r.sizeTick}`);
   const side = signDec(r.position.size);
   const entering = side === 0 || (side > 0) === (r.side === 'buy');
-  const size = absDec(entering ? entrySize(a, r) : exitSize(a, r)); // absDec: normalised ('0.0010' -> '0.001')
-  const notional = mulDec(size, r.price);
-  const filled = a.sizeUnit === 'currency' ? notional : size;
-  return { kind: entering ? 'entry' : 'exit', size, notional, slots: divDec(mulDec(filled, String(a.slots)), a.limit, 2) };
+  let size = absDec(entering ? entrySize(a, r) : exitSize(a, r)); // absDec: normalised ('0.0010' -> '0.001')
+  const venueMin = r.minSize !== undefined || r.minNotional !== undefined;
+  if (venueMin && entering && compareDec(exposure(a.sizeUnit, r.position), a.limit) < 0) size = liftToMinimum(size, r);
+  else if (venueMin && !entering) size = minDec(liftToMinimum(size, r), absDec(r.position.size));
+  return { kind: entering ? 'entry' : 'exit', size, notional: mulDec(size, r.price), slots: orderSlots(a, size, r.price, 2) };
 }
 
 function entrySize(a: Allocator, r: OrderRequest): string {
@@ -137,7 +147,27 @@ function exitSize(a: Allocator, r: OrderRequest): string {
   return signDec(slice) > 0 ? slice : minDec(r.sizeTick, held);
 }
 
+/** Slots an order of `size` at `price` takes (the `{n}x` of an order line's label), to `digits` (half-up). */
+export function orderSlots(a: Allocator, size: string, price: string, digits = 1): string {
+  const filled = a.sizeUnit === 'currency' ? absDec(mulDec(size, price)) : absDec(size);
+  return divDec(mulDec(filled, String(a.slots)), a.limit, digits, 'half-up');
+}
+
+/** At least one size tick, the venue's minimum size and its minimum notional at the price, on the size tick. */
+function liftToMinimum(size: string, r: OrderRequest): string {
+  let out = maxDec(size, r.sizeTick);
+  if (r.minSize !== undefined && signDec(r.minSize) > 0) out = maxDec(out, ceilToTick(r.minSize, '1', r.sizeTick));
+  const minNotional = r.minNotional ?? '0';
+  if (signDec(minNotional) > 0 && compareDec(mulDec(out, r.price), minNotional) < 0) out = ceilToTick(minNotional, r.price, r.sizeTick);
+  return absDec(out);
+}
+
 /** `num / den` rounded down to a multiple of `tick`, exactly: tick * floor(num / (den * tick)). */
 function floorToTick(num: string, den: string, tick: string): string {
   return mulDec(divDec(num, mulDec(den, tick), 0, 'floor'), tick);
+}
+
+/** `num / den` rounded up to a multiple of `tick`, exactly. */
+function ceilToTick(num: string, den: string, tick: string): string {
+  return mulDec(divDec(num, mulDec(den, tick), 0, 'ceil'), tick);
 }

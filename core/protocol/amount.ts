@@ -1,4 +1,4 @@
-import { mulDec, signDec } from '../protocol/decimal.js';
+import { mulDec, signDec } from './decimal.js';
 
 const SUFFIX: Record<string, string> = { k: '1000', m: '1000000', b: '1000000000' };
 // Digits with an optional fraction and an optional k/M/B (any case: there is no "milli" in a size limit).

@@ -1,5 +1,7 @@
 export * from './fqme.js';
 export * from './decimal.js';
+export * from './amount.js';
+export * from './allocator.js';
 export * from './types.js';
 export * from './messages.js';
 export * from './validate.js';

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import type { AccountInfo, FillInfo, PositionInfo } from '../../core/protocol/messages.js';
 import type { Order, Status } from '../../core/protocol/orders.js';
-import { DEFAULT_ALLOC, parseSlots, type AllocSettings } from '../lib/allocator.js';
+import { DEFAULT_ALLOC, slotsOrNull, type AllocSettings } from '../lib/sizing.js';
 import * as R from '../lib/orders-reducer.js';
 
 export interface AlertToast {
@@ -63,16 +63,23 @@ let noticeId = 0;
 export const positionKey = (p: Pick<PositionInfo, 'broker' | 'account' | 'fqme'>) => `${p.broker}|${p.account}|${p.fqme}`;
 const isFlat = (p: PositionInfo) => /^-?0(\.0*)?$/.test(p.size);
 
+/** The account's position in `fqme`, or null when flat. */
+export function positionOf(positions: Record<string, PositionInfo>, account: string, fqme: string): PositionInfo | null {
+  for (const p of Object.values(positions)) if (p.account === account && p.fqme === fqme) return p;
+  return null;
+}
+
 function loadSettings(): { account: string; alloc: AllocSettings } {
   const fallback = { account: 'paper', alloc: DEFAULT_ALLOC };
   try {
     const raw = JSON.parse(window.localStorage.getItem(SETTINGS_KEY) ?? 'null') as Partial<typeof fallback> | null;
     if (!raw) return fallback;
-    const a = raw.alloc;
+    // `unit`: what settings saved before the allocator was shared with the host called the size unit.
+    const a = raw.alloc as (Partial<AllocSettings> & { unit?: string }) | undefined;
     const alloc: AllocSettings = {
-      unit: a?.unit === 'units' ? 'units' : 'currency',
+      sizeUnit: (a?.sizeUnit ?? a?.unit) === 'units' ? 'units' : 'currency',
       limit: typeof a?.limit === 'string' ? a.limit : DEFAULT_ALLOC.limit,
-      slots: parseSlots(a?.slots ?? '') ?? DEFAULT_ALLOC.slots,
+      slots: slotsOrNull(a?.slots ?? '') ?? DEFAULT_ALLOC.slots,
     };
     return { account: typeof raw.account === 'string' ? raw.account : 'paper', alloc };
   } catch {

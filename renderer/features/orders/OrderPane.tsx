@@ -1,13 +1,12 @@
 import { useState } from 'react';
 import { compareDec } from '../../../core/protocol/decimal.js';
-import { exposure, parseLimit, parseSlots, slotsUsed } from '../../lib/allocator.js';
 import { avgPrice, money, pnlPercent, signed, signedMoney, unrealizedPnl } from '../../lib/order-format.js';
 import { snapPrice } from '../../lib/price-snap.js';
+import { changeAlloc, positionSlots, slotsOrNull } from '../../lib/sizing.js';
 import { useFeed } from '../../stores/feed.js';
-import { useOrders } from '../../stores/orders.js';
+import { positionOf, useOrders } from '../../stores/orders.js';
 import { useSession } from '../../stores/session.js';
 import { OrderTicket } from './OrderTicket.js';
-import { positionOf } from './useChartOrders.js';
 import { RecentFills, WorkingOrders } from './WorkingOrders.js';
 
 /** The order side pane: account, allocator, position with live PnL, the ticket, working orders and fills. */
@@ -50,18 +49,18 @@ function AccountAlloc() {
   const [limitText, setLimitText] = useState(alloc.limit);
   const [limitError, setLimitError] = useState<string | null>(null);
   const info = accounts.find((a) => a.account === account);
-  const used = pos ? slotsUsed(alloc, pos.size, pos.ppu) : '0';
+  // Slots the position fills, as the host's allocator counts them (exits are sized from it too).
+  const used = positionSlots(alloc, pos);
   const usedFrac = used === null ? 0 : Math.min(1, Number(used) / alloc.slots);
 
-  const commitLimit = () => {
-    const v = parseLimit(limitText);
-    if (v === null) return setLimitError('a number like 250, 5k, 1.5M');
-    if (pos && compareDec(v, exposure(alloc.unit, pos.size, pos.ppu)) < 0) {
-      return setLimitError(`below the position (${exposure(alloc.unit, pos.size, pos.ppu)})`);
-    }
+  /** A limit or unit change goes through the shared allocator's check: refused below the position, with why. */
+  const change = (patch: Parameters<typeof changeAlloc>[1]) => {
+    const r = changeAlloc(alloc, patch, pos);
+    if ('error' in r) return setLimitError(r.error);
     setLimitError(null);
-    setAlloc({ limit: limitText.trim() });
+    setAlloc(r.alloc);
   };
+  const commitLimit = () => change({ limit: limitText });
 
   return (
     <section className="op-section op-account">
@@ -78,7 +77,7 @@ function AccountAlloc() {
       {info?.note && <div className="op-note">{info.note}</div>}
       <div className="op-row">
         <span>alloc</span>
-        <select aria-label="size unit" className="unit" title="the limit is in money ($) or in units" value={alloc.unit} onChange={(e) => setAlloc({ unit: e.target.value === 'units' ? 'units' : 'currency' })}>
+        <select aria-label="size unit" className="unit" title="the limit is in money ($) or in units" value={alloc.sizeUnit} onChange={(e) => change({ sizeUnit: e.target.value === 'units' ? 'units' : 'currency' })}>
           <option value="currency">$</option>
           <option value="units">units</option>
         </select>
@@ -101,12 +100,16 @@ function AccountAlloc() {
           max={99}
           value={alloc.slots}
           onChange={(e) => {
-            const n = parseSlots(e.target.value);
+            const n = slotsOrNull(e.target.value);
             if (n !== null) setAlloc({ slots: n });
           }}
         />
       </div>
-      {limitError && <div className="op-note error">{limitError}</div>}
+      {limitError && (
+        <div className="op-note error" data-testid="alloc-error" role="alert">
+          {limitError}
+        </div>
+      )}
       <div className="op-row slots-used" title="slots used by the position">
         <span>slots</span>
         <span className="bar">

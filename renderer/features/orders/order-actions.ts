@@ -1,10 +1,11 @@
 import type { Action, ExecMode, Order, Status } from '../../../core/protocol/orders.js';
 import type { MktPair } from '../../../core/protocol/types.js';
-import { entrySize } from '../../lib/allocator.js';
+import type { NextOrder } from '../../../core/protocol/allocator.js';
 import { errorMessage } from '../../lib/errors.js';
+import { sizeNext } from '../../lib/sizing.js';
 import type { WorkingOrder } from '../../lib/orders-reducer.js';
 import { useConnection } from '../../stores/connection.js';
-import { useOrders } from '../../stores/orders.js';
+import { positionOf, useOrders } from '../../stores/orders.js';
 import { useSession } from '../../stores/session.js';
 
 /** The loaded market's metadata, or null while it is unknown (no order can be sized or priced then). */
@@ -19,12 +20,23 @@ export function liveModeFor(account: string): ExecMode {
   return account === 'paper' || info?.mode === 'paper' ? 'paper' : 'live';
 }
 
+/**
+ * The allocator's next order on `side` at `price` for the loaded market and the account's position in it: an entry
+ * slot, or an exit slice when the order reduces the position. Null when the market or the allocator is unusable.
+ */
+export function nextSize(side: 'buy' | 'sell', price: string, account = useOrders.getState().account): NextOrder | null {
+  const mkt = currentMkt();
+  if (!mkt) return null;
+  const { alloc, positions } = useOrders.getState();
+  return sizeNext(alloc, side, price, mkt, positionOf(positions, account, mkt.fqme));
+}
+
 export interface OrderDraft {
   action: Action;
   /** dark, or live (paper/live by account) */
   live: boolean;
   price: string;
-  /** Defaults to the allocator's entry size at `price`. */
+  /** Defaults to the allocator's next order at `price` (an entry slot, or an exit slice of the position). */
   size?: string;
   account?: string;
 }
@@ -38,8 +50,9 @@ export function buildOrder(d: OrderDraft): { order: Order } | { error: string } 
   if (d.action === 'alert') {
     return { order: { action: 'alert', execMode: 'dark', oid: crypto.randomUUID(), fqme: mkt.fqme, account, price: d.price, size: '0' } };
   }
-  const size = d.size ?? entrySize(alloc, d.price, mkt);
+  const size = d.size ?? nextSize(d.action, d.price, account)?.size;
   if (!size) return { error: `no size: check the allocator limit (${alloc.limit})` };
+  if (size === '0') return { error: `the ${alloc.limit} limit is used up by the position: raise it, or place an exit` };
   const execMode: ExecMode = d.live ? liveModeFor(account) : 'dark';
   return { order: { action: d.action, execMode, oid: crypto.randomUUID(), fqme: mkt.fqme, account, price: d.price, size } };
 }

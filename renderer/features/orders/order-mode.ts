@@ -1,11 +1,11 @@
 import type { Staged } from '../../lib/order-keys.js';
 import { orderLabel } from '../../lib/order-format.js';
 import { snapOrderPrice } from '../../lib/price-snap.js';
-import { entrySize, orderSlots } from '../../lib/allocator.js';
+import { lineSlots } from '../../lib/sizing.js';
 import { useOrders } from '../../stores/orders.js';
 import type { ChartController } from '../chart/chart-controller.js';
 import { useOrderMenu } from './menu-store.js';
-import { cancelAll, cancelOrders, currentMkt, liveModeFor, modifyPrice, placeOrder } from './order-actions.js';
+import { cancelAll, cancelOrders, currentMkt, liveModeFor, modifyPrice, nextSize, placeOrder } from './order-actions.js';
 import { isHovered, registerKeyTarget, setHoveredTarget, type KeyTarget } from './order-keyboard.js';
 import type { ChartOrderLines, LineSpec } from './order-lines.js';
 
@@ -92,7 +92,7 @@ export class ChartOrderMode implements KeyTarget {
     return mkt && v !== null ? snapOrderPrice(v, mkt.priceTick) : null;
   }
 
-  /** Redraws the staged line (its size and label follow the allocator and the account). */
+  /** Redraws the staged line (its size and label follow the allocator, the account and its position). */
   refreshStaged(): void {
     if (this.staged) this.drawStaged();
   }
@@ -103,7 +103,8 @@ export class ChartOrderMode implements KeyTarget {
     const mkt = currentMkt();
     if (!s || !price || !mkt) return this.lines.setStaged(null);
     const { account, alloc } = useOrders.getState();
-    const size = s.action === 'alert' ? '0' : (entrySize(alloc, price, mkt) ?? '0');
+    // Against the position, the allocator sizes an exit: what a click here would send.
+    const size = s.action === 'alert' ? '0' : (nextSize(s.action, price, account)?.size ?? '0');
     const execMode = s.action === 'alert' || !s.live ? 'dark' : liveModeFor(account);
     const spec: LineSpec = {
       id: 'staged',
@@ -111,7 +112,7 @@ export class ChartOrderMode implements KeyTarget {
       action: s.action,
       execMode,
       price,
-      label: orderLabel({ action: s.action, account, size, price }, orderSlots(alloc, size, price)),
+      label: orderLabel({ action: s.action, account, size, price }, lineSlots(alloc, size, price)),
     };
     this.lines.setStaged(spec);
   }

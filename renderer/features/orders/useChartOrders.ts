@@ -1,11 +1,11 @@
 import { useEffect, type RefObject } from 'react';
 import type { FillInfo, PositionInfo } from '../../../core/protocol/messages.js';
-import { orderSlots } from '../../lib/allocator.js';
+import { lineSlots } from '../../lib/sizing.js';
 import { avgPrice, orderLabel, pnlPercent, signed, signedMoney, unrealizedPnl } from '../../lib/order-format.js';
 import { ordersOn } from '../../lib/orders-reducer.js';
 import { snapPrice } from '../../lib/price-snap.js';
 import { useFeed } from '../../stores/feed.js';
-import { useOrders, type AlertMark } from '../../stores/orders.js';
+import { positionOf, useOrders, type AlertMark } from '../../stores/orders.js';
 import { useSession } from '../../stores/session.js';
 import type { ChartController } from '../chart/chart-controller.js';
 import type { Mark } from './marks-primitive.js';
@@ -33,7 +33,7 @@ export function useChartOrders(controller: ChartController | null, hostRef: RefO
         action: w.order.action,
         execMode: w.order.execMode,
         price: drag?.oid === w.oid ? drag.price : w.order.price,
-        label: orderLabel(w.order, orderSlots(s.alloc, w.order.size, w.order.price)),
+        label: orderLabel(w.order, lineSlots(s.alloc, w.order.size, w.order.price)),
         unconfirmed: w.prev !== null || (!w.acked && w.resp === 'pending'),
       }));
       lines.setOrders(specs);
@@ -54,11 +54,6 @@ export function useChartOrders(controller: ChartController | null, hostRef: RefO
       lines.destroy();
     };
   }, [controller, hostRef]);
-}
-
-export function positionOf(positions: Record<string, PositionInfo>, account: string, fqme: string): PositionInfo | null {
-  for (const p of Object.values(positions)) if (p.account === account && p.fqme === fqme) return p;
-  return null;
 }
 
 /** The last price on the tick grid (exact), for PnL; null while unknown. */
