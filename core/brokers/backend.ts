@@ -39,6 +39,11 @@ export function emptyStats(): BackendStats {
  */
 export interface DataBackend {
   readonly name: string;
+  /**
+   * True when streamQuotes can replay from `fromMs` (the sim). A venue starts live instead, and the feed fills the
+   * bars from the open's minute up to the first live tick from history.
+   */
+  readonly replays?: boolean;
   getMktInfo(fqme: string): Promise<MktPair>;
   searchSymbols(pattern: string, limit: number): Promise<SymbolMatch[]>;
   /** Rows with time < `endTime` (epoch s), ascending, at most `count`; an empty result means no older history. */

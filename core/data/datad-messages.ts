@@ -1,3 +1,4 @@
+import type { BackendStats, LinkState } from '../brokers/backend.js';
 import type { MktPair, SymbolMatch, Timeframe } from '../protocol/types.js';
 
 /** Messages between the host (main thread) and a datad worker. */
@@ -8,6 +9,8 @@ export interface DatadInit {
   history: HistoryDepth;
   cacheDir: string;
   config: Record<string, string | number>;
+  /** Primary fqme -> its backup on another backend, with that backend's config section. */
+  failover: Record<string, { fqme: string; cacheDir: string; config: Record<string, string | number> }>;
 }
 
 export interface HistoryDepth {
@@ -24,6 +27,7 @@ export type DatadRequest =
 
 export interface OpenResult {
   mkt: MktPair;
+  link: LinkState | null;
   buffers: { timeframe: Timeframe; sab: SharedArrayBuffer }[];
 }
 export type DatadResult = OpenResult | SymbolMatch[] | MktPair;
@@ -40,6 +44,9 @@ export interface FeedStats {
   overflow: number;
   lastTickAt: number | null;
   last: number | null;
+  /** The venue connection's state (null for the sim, which has none). */
+  link: LinkState | null;
+  repairs: number;
 }
 
 export type FromWorker =
@@ -48,4 +55,6 @@ export type FromWorker =
   | { t: 'quotes'; fqme: string; packed: Float64Array }
   | { t: 'buffer'; fqme: string; timeframe: Timeframe; sab: SharedArrayBuffer }
   | { t: 'history'; fqme: string; timeframe: Timeframe; first: number; done: boolean }
-  | { t: 'stats'; feeds: FeedStats[]; ingestRate: number };
+  /** `source`: the fqme feeding the buffers (the backup's while failed over). */
+  | { t: 'link'; fqme: string; state: LinkState; detail: string; source: string }
+  | { t: 'stats'; feeds: FeedStats[]; ingestRate: number; backend: BackendStats | null };

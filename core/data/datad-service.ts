@@ -4,6 +4,7 @@ import { ServiceStatus, type Service } from '../services/registry.js';
 import type { ServiceInfo, Timeframe } from '../protocol/types.js';
 import type { DatadInit, DatadRequest, FeedStats, FromWorker, OpenResult, ToWorker } from './datad-messages.js';
 import type { MktPair, SymbolMatch } from '../protocol/types.js';
+import type { LinkState } from '../brokers/backend.js';
 
 export interface DatadListener {
   /** A buffer was (re)created: after a worker restart or a compaction. */
@@ -11,6 +12,7 @@ export interface DatadListener {
   onQuotes(fqme: string, packed: Float64Array): void;
   onHistory(fqme: string, timeframe: Timeframe, first: number, done: boolean): void;
   onStats(broker: string, feeds: FeedStats[]): void;
+  onLink(fqme: string, state: LinkState, detail: string, source: string): void;
 }
 
 export class DatadError extends Error {
@@ -156,11 +158,25 @@ export class DatadService implements Service {
         return this.listener.onBuffer(m.fqme, m.timeframe, m.sab);
       case 'history':
         return this.listener.onHistory(m.fqme, m.timeframe, m.first, m.done);
+      case 'link':
+        return this.listener.onLink(m.fqme, m.state, m.detail, m.source);
       case 'stats':
         this.status.detail = {
           feeds: m.feeds.length,
           'ticks/s': m.ingestRate,
           late: m.feeds.reduce((n, f) => n + f.late, 0),
+          ...(m.backend
+            ? {
+                // Venue counters: nothing is dropped or rejected silently.
+                received: m.backend.received,
+                coalesced: m.backend.coalesced,
+                dropped: m.backend.dropped,
+                rejected: m.backend.rejected,
+                duplicates: m.backend.duplicates,
+                reconnects: m.backend.reconnects,
+                repairs: m.feeds.reduce((n, f) => n + f.repairs, 0),
+              }
+            : {}),
         };
         this.onChange();
         return this.listener.onStats(this.init.broker, m.feeds);

@@ -20,6 +20,26 @@ const backend: DataBackend = createDataBackend(init.broker, {
   log: (line) => console.error(`[datad.${init.broker}] ${line}`),
 });
 const feeds = new Map<string, Feed>();
+const backups = new Map<string, DataBackend>();
+
+/** A backup backend runs in this worker (not in its own datad) because it feeds this worker's buffers. */
+function backupFor(fqme: string): { fqme: string; backend: DataBackend } | null {
+  const b = init.failover[fqme];
+  if (!b) return null;
+  const broker = b.fqme.split('.').pop()!;
+  let backend = backups.get(broker);
+  if (!backend) {
+    backend = createDataBackend(broker, {
+      seed: init.seed,
+      rate: init.rate,
+      cacheDir: b.cacheDir,
+      config: b.config,
+      log: (line) => console.error(`[datad.${init.broker} backup ${broker}] ${line}`),
+    });
+    backups.set(broker, backend);
+  }
+  return { fqme: b.fqme, backend };
+}
 const opening = new Map<string, Promise<Feed>>();
 let ingested = 0;
 
@@ -39,7 +59,8 @@ async function openFeed(fqme: string): Promise<Feed> {
         const packed = packTicks(ticks);
         post({ t: 'quotes', fqme: f, packed }, [packed.buffer as ArrayBuffer]);
       },
-    });
+      onLink: (f, state, detail, source) => post({ t: 'link', fqme: f, state, detail, source }),
+    }, backupFor(mkt.fqme));
     await feed.open(Date.now());
     feeds.set(mkt.fqme, feed);
     return feed;
@@ -60,6 +81,7 @@ async function handle(req: DatadRequest): Promise<DatadResult> {
       const feed = await openFeed(req.fqme);
       return {
         mkt: feed.mkt,
+        link: feed.link,
         buffers: [...feed.buffers].map(([timeframe, buf]) => ({ timeframe, sab: buf.sab })),
       };
     }
@@ -96,5 +118,5 @@ setInterval(() => {
   const rate = (ingested * 1000) / Math.max(1, now - lastStatsAt);
   ingested = 0;
   lastStatsAt = now;
-  post({ t: 'stats', feeds: [...feeds.values()].map((f) => f.feedStats()), ingestRate: Math.round(rate) });
+  post({ t: 'stats', feeds: [...feeds.values()].map((f) => f.feedStats()), ingestRate: Math.round(rate), backend: backend.stats?.() ?? null });
 }, 1000).unref();

@@ -5,7 +5,7 @@ import { BACKENDS, knownBackends } from '../brokers/index.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import { OhlcBuffer } from './ohlc-buffer.js';
 import { DatadError, DatadService } from './datad-service.js';
-import type { HistoryDepth } from './datad-messages.js';
+import type { DatadInit, HistoryDepth } from './datad-messages.js';
 
 export interface FeedHandle {
   fqme: string;
@@ -13,6 +13,9 @@ export interface FeedHandle {
   buffers: Map<Timeframe, OhlcBuffer>;
   lastTickAt: number | null;
   last: number | null;
+  link: FeedStatus['link'];
+  detail: string;
+  source: string;
 }
 
 export interface HubListener {
@@ -30,6 +33,8 @@ export interface HubOptions {
   cacheDir: string;
   /** A backend's `[<broker>]` config section (venue URLs); never credentials, which stay with brokerd. */
   venueConfig: (broker: string) => Record<string, string | number>;
+  /** [failover]: primary fqme -> backup fqme. */
+  failover: Record<string, string>;
   log: (line: string) => void;
 }
 
@@ -80,6 +85,7 @@ export class FeedHub {
             history: this.opts.history,
             cacheDir: join(this.opts.cacheDir, broker),
             config: this.opts.venueConfig(broker),
+            failover: this.failoverFor(broker),
           },
           {
             onBuffer: (fqme, tf, sab) => this.replaceBuffer(fqme, tf, sab),
@@ -91,11 +97,29 @@ export class FeedHub {
                 if (h) h.last = s.last;
               }
             },
+            onLink: (fqme, state, detail, source) => {
+              const h = this.feeds.get(fqme);
+              if (!h) return;
+              h.link = state;
+              h.detail = detail;
+              h.source = source;
+              this.emit((l) => l.onFeedStatus?.(this.statusOf(h, Date.now())));
+            },
           },
           () => this.registry.changed(),
           this.opts.log,
         ),
     );
+  }
+
+  private failoverFor(broker: string): DatadInit['failover'] {
+    const out: DatadInit['failover'] = {};
+    for (const [primary, backup] of Object.entries(this.opts.failover)) {
+      if (parseFqme(primary).broker !== broker) continue;
+      const b = parseFqme(backup).broker;
+      out[primary] = { fqme: backup, cacheDir: join(this.opts.cacheDir, b), config: this.opts.venueConfig(b) };
+    }
+    return out;
   }
 
   async open(fqme: string): Promise<FeedHandle> {
@@ -107,7 +131,7 @@ export class FeedHub {
     const r = await svc.open(fqme);
     let h = this.feeds.get(r.mkt.fqme);
     if (!h) {
-      h = { fqme: r.mkt.fqme, mkt: r.mkt, buffers: new Map(), lastTickAt: null, last: null };
+      h = { fqme: r.mkt.fqme, mkt: r.mkt, buffers: new Map(), lastTickAt: null, last: null, link: r.link, detail: '', source: r.mkt.fqme };
       for (const b of r.buffers) h.buffers.set(b.timeframe, OhlcBuffer.attach(b.sab));
       this.feeds.set(h.fqme, h);
     }
@@ -144,12 +168,11 @@ export class FeedHub {
   }
 
   private statusOf(h: FeedHandle, now: number): FeedStatus {
-    return {
-      fqme: h.fqme,
-      broker: h.mkt.broker,
-      live: h.lastTickAt !== null && now - h.lastTickAt < STALE_AFTER_MS,
-      lastTickAt: h.lastTickAt,
-    };
+    // A venue says itself whether its connection is live (a quiet market is not a dead feed); the sim has no
+    // connection, so its liveness is tick recency.
+    const recent = h.lastTickAt !== null && now - h.lastTickAt < STALE_AFTER_MS;
+    const live = h.link === null ? recent : h.link === 'live' || (h.source !== h.fqme && recent);
+    return { fqme: h.fqme, broker: h.mkt.broker, live, lastTickAt: h.lastTickAt, link: h.link, detail: h.detail, source: h.source };
   }
 
   private quotes(fqme: string, packed: Float64Array): void {

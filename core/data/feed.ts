@@ -1,4 +1,5 @@
-import type { DataBackend } from '../brokers/backend.js';
+import type { DataBackend, LinkEvent, LinkState } from '../brokers/backend.js';
+import { mergeRepair } from './bar-repair.js';
 import type { MktPair, Tick, Timeframe } from '../protocol/types.js';
 import { OhlcBuffer } from './ohlc-buffer.js';
 import { applyTrade, newWriteStats, stepTo, type WriteStats } from './ohlc-writer.js';
@@ -14,7 +15,12 @@ export interface FeedEvents {
   onHistory(fqme: string, timeframe: Timeframe, first: number, done: boolean): void;
   /** Called after a batch was written to the buffers, so a listener reading them sees the batch. */
   onTicks(fqme: string, ticks: readonly Tick[]): void;
+  /** The venue connection behind this feed changed state. */
+  onLink?(fqme: string, state: LinkState, detail: string, source: string): void;
 }
+
+/** How long after a bar closes its repair is fetched: the venue's candle must include the bar's last trades. */
+const CLOSE_GRACE_MS = 1_500;
 
 /** One market inside a datad worker: its two buffers, the writer state and the history backfill. */
 export class Feed {
@@ -22,15 +28,28 @@ export class Feed {
   readonly stats: Record<Timeframe, WriteStats> = { 1: newWriteStats(), 60: newWriteStats() };
   lastTickAt: number | null = null;
   last: number | null = null;
+  link: LinkState | null = null;
+  linkDetail = '';
+  /** Bars repaired from history after a reconnect (or at open, for venues that cannot replay). */
+  repairs = 0;
+  /** The fqme feeding the buffers: the backup's while the primary is down or stale. */
+  source: string;
+  private stopBackup: (() => void) | null = null;
+  private failedOverAt = 0;
   private stopStream: (() => void) | null = null;
   private closed = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
     readonly mkt: MktPair,
     private readonly backend: DataBackend,
     private readonly depth: HistoryDepth,
     private readonly events: FeedEvents,
-  ) {}
+    /** Another venue's feed of the same instrument, streamed into these buffers while this one is down. */
+    private readonly backup: { fqme: string; backend: DataBackend } | null = null,
+  ) {
+    this.source = mkt.fqme;
+  }
 
   /**
    * Loads the newest history frame, then replays the current minute's ticks so the live bars are complete
@@ -45,7 +64,81 @@ export class Feed {
       buf.prepend(rows, 0, rows.length);
       this.buffers.set(tf, buf);
     }
-    this.stopStream = this.backend.streamQuotes(this.mkt.fqme, minuteStart * 1000, (_f, ticks) => this.ingest(ticks));
+    this.stopStream = this.backend.streamQuotes(
+      this.mkt.fqme,
+      minuteStart * 1000,
+      (_f, ticks) => this.ingest(ticks),
+      (e) => this.onLinkEvent(e),
+    );
+    // A venue streams from now: the minute so far comes from its history, like bars missed in a disconnect.
+    if (!this.backend.replays) this.repairFrom(minuteStart * 1000);
+  }
+
+  private onLinkEvent(e: LinkEvent): void {
+    if (e.type === 'resumed') {
+      this.repairFrom(e.lastMs);
+      return;
+    }
+    this.link = e.state;
+    this.linkDetail = e.detail ?? '';
+    if (this.backup && !this.closed) {
+      if ((e.state === 'down' || e.state === 'stale') && !this.stopBackup) this.failOver(this.backup);
+      else if (e.state === 'live' && this.stopBackup) this.failBack();
+    }
+    this.events.onLink?.(this.mkt.fqme, e.state, this.linkDetail, this.source);
+  }
+
+  private failOver(backup: { fqme: string; backend: DataBackend }): void {
+    this.failedOverAt = this.lastTickAt ?? Date.now();
+    this.source = backup.fqme;
+    console.error(`feed ${this.mkt.fqme}: primary ${this.link} (${this.linkDetail}); feeding from ${backup.fqme}`);
+    this.stopBackup = backup.backend.streamQuotes(backup.fqme, Date.now(), (_f, ticks) => this.ingest(ticks));
+  }
+
+  /** The primary is back: its history replaces the bars the backup fed, so the series is one venue's again. */
+  private failBack(): void {
+    this.stopBackup?.();
+    this.stopBackup = null;
+    this.source = this.mkt.fqme;
+    console.error(`feed ${this.mkt.fqme}: primary live again; backup released`);
+    this.repairFrom(this.failedOverAt);
+  }
+
+  /**
+   * Ticks after `lastMs` may be missing. Bars that closed since are refetched from the venue now; the bar in
+   * progress also lacks the trades before the stream resumed, so it is refetched once it has closed.
+   */
+  repairFrom(lastMs: number, nowMs = Date.now()): void {
+    for (const tf of [60, 1] as const) {
+      const from = Math.floor(lastMs / 1000 / tf) * tf;
+      const current = Math.floor(nowMs / 1000 / tf) * tf;
+      if (current > from) void this.repairRange(tf, from, current);
+      const wait = (current + tf) * 1000 + CLOSE_GRACE_MS - nowMs;
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        void this.repairRange(tf, current, current + tf);
+      }, wait);
+      this.timers.add(timer);
+    }
+  }
+
+  /** Replaces the bars with start in [fromSec, toSec) by the venue's candles. */
+  private async repairRange(tf: Timeframe, fromSec: number, toSec: number): Promise<void> {
+    if (this.closed) return;
+    let rows;
+    try {
+      rows = await this.backend.history(this.mkt.fqme, tf, toSec, Math.round((toSec - fromSec) / tf));
+    } catch (e) {
+      console.error(`feed ${this.mkt.fqme}: repair of ${tf} s bars from ${fromSec} failed: ${(e as Error).message}`);
+      return;
+    }
+    const buf = this.buffers.get(tf);
+    if (this.closed || !buf || rows.length === 0) return;
+    const next = mergeRepair(buf, rows);
+    if (!next) return;
+    this.repairs++;
+    this.buffers.set(tf, next);
+    this.events.onBuffer(this.mkt.fqme, tf, next);
   }
 
   /** Folds a batch of ticks into both buffers under one write section each. */
@@ -97,13 +190,16 @@ export class Feed {
         }
         const oldest = buf.cols.time[buf.first]!;
         const rows = await this.backend.history(this.mkt.fqme, tf, oldest, Math.min(BACKFILL_CHUNK, buf.roomBelow));
-        if (this.closed || this.buffers.get(tf) !== buf) return;
+        if (this.closed) return;
+        // A repair or compaction may have replaced the buffer meanwhile; its oldest row is still ours to extend.
+        const cur = this.buffers.get(tf)!;
+        if (cur !== buf && (cur.length === 0 || cur.cols.time[cur.first] !== oldest)) continue;
         if (rows.length === 0) {
           this.events.onHistory(this.mkt.fqme, tf, buf.first, true);
           break;
         }
-        buf.prepend(rows, 0, rows.length);
-        this.events.onHistory(this.mkt.fqme, tf, buf.first, false);
+        cur.prepend(rows, 0, rows.length);
+        this.events.onHistory(this.mkt.fqme, tf, cur.first, false);
         await yieldFn();
       }
     }
@@ -131,12 +227,18 @@ export class Feed {
       overflow: this.stats[60].overflow + this.stats[1].overflow,
       lastTickAt: this.lastTickAt,
       last: this.last,
+      link: this.link,
+      repairs: this.repairs,
     };
   }
 
   close(): void {
     this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.stopStream?.();
     this.stopStream = null;
+    this.stopBackup?.();
+    this.stopBackup = null;
   }
 }

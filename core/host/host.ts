@@ -40,6 +40,7 @@ export class Host {
       history: { rows60: config.history.days60 * 1440, rows1: config.history.hours1 * 3600 },
       cacheDir: join(opts.dataDir, 'cache'),
       venueConfig: (broker) => venueSection(config, broker),
+      failover: config.failover,
       log,
     });
     const testHooks = opts.testHooks ?? false;

@@ -66,4 +66,10 @@ export interface FeedStatus {
   live: boolean;
   /** epoch ms of the newest tick seen, null before the first */
   lastTickAt: number | null;
+  /** The venue connection: null for the embedded sim; 'stale' and 'down' warn before live orders. */
+  link: 'connecting' | 'live' | 'stale' | 'down' | null;
+  /** Why the link is in that state ("no message for 12 s", "closed 1006"). */
+  detail: string;
+  /** The fqme whose venue is feeding the chart: the backup's while failed over. */
+  source: string;
 }

@@ -21,6 +21,7 @@ export const SIM_DEFAULT_RATE = 8;
 /** The embedded sim exchange's datad endpoints. */
 export class SimBackend implements DataBackend {
   readonly name = 'sim';
+  readonly replays = true;
   private paths = new Map<string, PricePath>();
   private streams = new Map<string, { gen: TradeGenerator; cursor: number; cbs: Set<(f: string, t: Tick[]) => void> }>();
   private timer: NodeJS.Timeout | null = null;
