@@ -32,6 +32,11 @@ export interface VenueSocketOptions {
   staleAfterMs: number;
   /** Open a replacement connection after this age and switch once it delivers (Binance's 24 h limit). */
   rollOverMs?: number;
+  /**
+   * After a roll-over switched, the old connection keeps delivering for this long (default 2 s) before it is
+   * closed, so frames it still had in flight are not lost; the parser drops the ones both delivered.
+   */
+  rollOverOverlapMs?: number;
   backoff?: Backoff;
   queueCap?: number;
   log?: (line: string) => void;
@@ -52,6 +57,8 @@ export class VenueSocket {
   private ws: WebSocket | null = null;
   /** The replacement connection during a roll-over, until it delivers its first frame. */
   private next: WebSocket | null = null;
+  /** The connection a roll-over replaced, still read until the overlap ends. */
+  private retiring: WebSocket | null = null;
   private state: LinkState = 'connecting';
   private attempt = 0;
   private lastFrameAt = 0;
@@ -97,13 +104,22 @@ export class VenueSocket {
     this.onDown(reason);
   }
 
+  /**
+   * Starts a roll-over now (the venue announced a shutdown of this connection): a replacement is opened and
+   * takes over once it delivers, as at `rollOverMs`.
+   */
+  rollOverNow(reason = 'venue asked'): void {
+    if (this.closed || this.next || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
+    this.startRollOver(reason);
+  }
+
   close(): void {
     this.closed = true;
     clearInterval(this.watchdog);
     if (this.pingTimer) clearInterval(this.pingTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    for (const ws of [this.ws, this.next]) ws?.terminate();
-    this.ws = this.next = null;
+    for (const ws of [this.ws, this.next, this.retiring]) ws?.terminate();
+    this.ws = this.next = this.retiring = null;
     this.queue.clear();
   }
 
@@ -158,7 +174,7 @@ export class VenueSocket {
       );
     });
     ws.on('message', (data, isBinary) => {
-      if (ws !== this.ws && ws !== this.next) return;
+      if (ws !== this.ws && ws !== this.next && ws !== this.retiring) return;
       const now = Date.now();
       this.lastFrameAt = now;
       this.counters.received++;
@@ -202,12 +218,16 @@ export class VenueSocket {
       this.setState('stale', `no message for ${Math.round(silent / 1000)} s`);
     }
     if (this.o.rollOverMs !== undefined && !this.next && now - this.openedAt > this.o.rollOverMs && this.state === 'live') {
-      this.o.log?.(`${this.o.name}: rolling over to a fresh connection`);
-      const next = this.open(() => {});
-      next.on('error', () => next === this.next && (this.next = null));
-      next.on('close', () => next === this.next && (this.next = null));
-      this.next = next;
+      this.startRollOver(`connection older than ${this.o.rollOverMs} ms`);
     }
+  }
+
+  private startRollOver(reason: string): void {
+    this.o.log?.(`${this.o.name}: rolling over to a fresh connection (${reason})`);
+    const next = this.open(() => {});
+    next.on('error', () => next === this.next && (this.next = null));
+    next.on('close', () => next === this.next && (this.next = null));
+    this.next = next;
   }
 
   /** The replacement delivered: it becomes the connection, the old one closes (its frames already queued). */
@@ -220,8 +240,17 @@ export class VenueSocket {
     ws.removeAllListeners('error');
     ws.on('close', (code) => this.ws === ws && this.onDown(`closed ${code}`));
     ws.on('error', (e) => this.ws === ws && this.onDown(`error: ${e.message}`));
-    old?.removeAllListeners('close');
-    old?.close();
+    if (!old) return;
+    old.removeAllListeners('close');
+    old.removeAllListeners('error');
+    old.on('error', () => {});
+    this.retiring?.terminate();
+    this.retiring = old;
+    const t = setTimeout(() => {
+      if (this.retiring === old) this.retiring = null;
+      old.close();
+    }, this.o.rollOverOverlapMs ?? 2_000);
+    t.unref?.();
   }
 
   private pressure(pause: boolean): void {
