@@ -17,11 +17,11 @@ describe('config.toml', () => {
     expect(c.sim).toEqual({ seed: 42, rate: 250.5 });
     expect(c.history.days60).toBe(30);
     expect(c.history.hours1).toBe(DEFAULT_CONFIG.history.hours1);
-    const t = loadConfig(withFile('[paper]\ntaker_fee = "0.001"\n[sim_venue]\nack_ms = 300\nbalance = "2500.50"\n[ems]\nticks_through = 2\n'));
+    const t = loadConfig(withFile('[paper]\ntaker_fee = "0.001"\n[sim_venue]\nack_ms = 300\nbalance = "2500.50"\n[ems]\nticks_through = 2\ncompact_bytes = 1048576\n'));
     expect(t.paper).toEqual({ maker_fee: '0', taker_fee: '0.001' });
     expect(t.sim_venue.ack_ms).toBe(300);
     expect(t.sim_venue.balance).toBe('2500.50');
-    expect(t.ems.ticks_through).toBe(2);
+    expect(t.ems).toEqual({ ticks_through: 2, compact_bytes: 1048576, keep_finished: 10_000 });
   });
 
   it('names the offending key in every error', () => {
@@ -33,6 +33,7 @@ describe('config.toml', () => {
     expect(() => applyConfig({ paper: { taker_fee: 0.001 } })).toThrow(/paper\.taker_fee must be a decimal string .*quoted/);
     expect(() => applyConfig({ sim_venue: { ack_ms: -5 } })).toThrow(/sim_venue\.ack_ms/);
     expect(() => applyConfig({ ems: { ticks_through: 1.5 } })).toThrow(/ems\.ticks_through/);
+    expect(() => applyConfig({ ems: { compact_bytes: 10 } })).toThrow(/ems\.compact_bytes must be an integer in \[4096/);
     expect(() => loadConfig(withFile('[sim\nseed = 1'))).toThrow(ConfigError);
     expect(() => loadConfig(withFile('[sim\nseed = 1'))).toThrow(/not valid TOML/);
   });

@@ -10,8 +10,11 @@ export interface Config {
   sim: { seed: number; rate: number };
   history: { days60: number; hours1: number };
   serve: { port: number; host: string };
-  /** emsd: how far through the trigger a released dark order is priced, in ticks. */
-  ems: { ticks_through: number };
+  /**
+   * emsd: how far through the trigger a released dark order is priced, in ticks; the journal size that triggers a
+   * compaction, and how many finished orders stay known after it (retried submits of those stay idempotent).
+   */
+  ems: { ticks_through: number; compact_bytes: number; keep_finished: number };
   /** paperd: fee rates of notional (decimal strings; a negative maker rate is a rebate). */
   paper: { maker_fee: string; taker_fee: string };
   /** The sim exchange's live venue (behind brokerd.sim). */
@@ -50,7 +53,7 @@ export const DEFAULT_CONFIG: Config = {
   sim: { seed: 1, rate: SIM_DEFAULT_RATE },
   history: { days60: 730, hours1: 6 },
   serve: { port: 6116, host: '127.0.0.1' },
-  ems: { ticks_through: 5 },
+  ems: { ticks_through: 5, compact_bytes: 64 * 1024 * 1024, keep_finished: 10_000 },
   paper: { maker_fee: '0', taker_fee: '0' },
   sim_venue: { ack_ms: 25, cancel_ms: 25, maker_fee: '0.0002', taker_fee: '0.0005', balance: '1000000' },
   binance: {
@@ -136,7 +139,7 @@ const SPEC: Spec = {
   sim: { seed: int(0, 2 ** 31 - 1), rate: num(0, 200_000) },
   history: { days60: int(1, 3650), hours1: int(1, 72) },
   serve: { port: int(0, 65535), host },
-  ems: { ticks_through: int(0, 1000) },
+  ems: { ticks_through: int(0, 1000), compact_bytes: int(4096, 2 ** 40), keep_finished: int(0, 10_000_000) },
   paper: { maker_fee: decimal('-0.01', '0.1'), taker_fee: decimal('0', '0.1') },
   sim_venue: {
     ack_ms: int(0, 60_000),

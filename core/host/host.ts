@@ -54,6 +54,7 @@ export class Host {
         broadcast: (event, data) => api?.broadcast(event, data),
         log,
         ticksThrough: config.ems.ticks_through,
+        compaction: { bytes: config.ems.compact_bytes, keepFinished: config.ems.keep_finished },
         paperFees: { maker: config.paper.maker_fee, taker: config.paper.taker_fee },
         venue: {
           latency: { ackMs: config.sim_venue.ack_ms, cancelMs: config.sim_venue.cancel_ms, ...opts.venueLatency },

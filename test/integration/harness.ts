@@ -5,6 +5,8 @@ import { Host } from '../../core/host/host.js';
 import { startServer, type RunningServer } from '../../core/host/http-server.js';
 import { connectWs } from '../../core/cli/node-client.js';
 import type { ApiClient } from '../../core/protocol/client.js';
+import type { Status } from '../../core/protocol/orders.js';
+import { quantize } from '../../core/protocol/decimal.js';
 import type { BarFrame } from '../../core/protocol/frames.js';
 
 export interface TestHost {
@@ -86,12 +88,34 @@ export class RowMirror {
   }
 }
 
-export async function until<T>(fn: () => T | undefined | false | null, what: string, timeoutMs = 15_000): Promise<T> {
+export async function until<T>(fn: () => T | undefined | false | null | Promise<T | undefined | false | null>, what: string, timeoutMs = 15_000): Promise<T> {
   const start = Date.now();
   for (;;) {
-    const v = fn();
+    const v = await fn();
     if (v) return v;
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** Every status event a client sees, by oid. */
+export function statuses(c: ApiClient) {
+  const seen: Status[] = [];
+  c.on('status', (s) => seen.push(s));
+  return {
+    seen,
+    of: (oid: string) => seen.filter((s) => s.oid === oid).map((s) => s.resp),
+  };
+}
+
+/** The next trade's price on `fqme`, on the price tick (subscribes the client to its quotes, which it keeps). */
+export async function lastTradePrice(c: ApiClient, fqme: string, tick: string): Promise<string> {
+  let last: number | null = null;
+  const off = c.on('quote', (q) => {
+    for (const tk of q.ticks) if (q.fqme === fqme && tk.type === 'trade') last = tk.price;
+  });
+  await c.call('quotes.subscribe', { fqme });
+  await until(() => last !== null, `a trade on ${fqme}`);
+  off();
+  return quantize(last!.toFixed(2), tick);
 }

@@ -111,7 +111,7 @@ describe('host crash test', () => {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
     const dataDir = mkdtempSync(join(tmpdir(), 'cw-host-crash-'));
     roots.push(dataDir);
-    writeFileSync(join(dataDir, 'config.toml'), '[history]\ndays60 = 2\nhours1 = 1\n');
+    writeFileSync(join(dataDir, 'config.toml'), '[history]\ndays60 = 2\nhours1 = 1\n[ems]\ncompact_bytes = 65536\n');
 
     const tracked = new Map<string, Tracked>();
     const fills = new Map<string, FillInfo>();

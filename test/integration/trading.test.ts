@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startTestHost, until, type TestHost } from './harness.js';
+import { lastTradePrice, startTestHost, statuses, until, type TestHost } from './harness.js';
 import type { ApiClient } from '../../core/protocol/client.js';
-import type { Order, Status } from '../../core/protocol/orders.js';
+import type { Order } from '../../core/protocol/orders.js';
 import { addDec, mulDec, quantize } from '../../core/protocol/decimal.js';
 import { printLedger } from '../../core/cli/ledger.js';
 
@@ -18,26 +18,7 @@ afterAll(async () => {
   await t.stop();
 });
 
-/** Every status event a client sees, by oid. */
-function statuses(c: ApiClient) {
-  const seen: Status[] = [];
-  c.on('status', (s) => seen.push(s));
-  return {
-    seen,
-    of: (oid: string) => seen.filter((s) => s.oid === oid).map((s) => s.resp),
-  };
-}
-
-async function lastPrice(c: ApiClient): Promise<string> {
-  let last: number | null = null;
-  const off = c.on('quote', (q) => {
-    for (const tk of q.ticks) if (q.fqme === FQME && tk.type === 'trade') last = tk.price;
-  });
-  await c.call('quotes.subscribe', { fqme: FQME });
-  await until(() => last !== null, 'a trade');
-  off();
-  return quantize(last!.toFixed(2), '0.5');
-}
+const lastPrice = (c: ApiClient) => lastTradePrice(c, FQME, '0.5');
 
 const order = (o: Partial<Order>): Order => ({
   action: 'buy',

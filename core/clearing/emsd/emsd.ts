@@ -8,7 +8,7 @@ import { ServiceStatus, type Service, type ServiceRegistry } from '../../service
 import type { FeedHub } from '../../data/feed-hub.js';
 import { unpackTicks } from '../../data/tick-pack.js';
 import { BACKENDS, knownBackends } from '../../brokers/index.js';
-import { Journal, intentRecord, type JournalEntry } from '../journal/index.js';
+import { Journal, intentRecord, type AppendRecord } from '../journal/index.js';
 import { Ledger } from '../../accounting/ledger.js';
 import type { Position } from '../../accounting/position.js';
 import { validateCancel, validateOrder, PAPER_ACCOUNT } from '../validate-order.js';
@@ -19,7 +19,8 @@ import type { Latency } from '../paper/types.js';
 import type { FeeModel } from '../paper/fees.js';
 import type { SimVenue } from '../../brokers/sim/venue.js';
 import { BrokerdSimService, PaperdService, liveAccounts, newSimExchange, type TradeVenue } from './venues.js';
-import { finishedRecord, recoveryPlan, replayOrders, type ReplayedOrder } from './recovery.js';
+import { finishedRecord, foldRecord, recoveryPlan, type ReplayedOrder } from './recovery.js';
+import { compactionDue, DEFAULT_KEEP_FINISHED, JournalMirror, type CompactionOptions } from './compaction.js';
 
 export interface EmsOptions {
   dataDir: string;
@@ -33,6 +34,8 @@ export interface EmsOptions {
   paperFees?: FeeModel;
   /** The sim exchange's live venue: latency, fee rates and the live account's cash. */
   venue?: { latency?: Partial<Latency>; fees?: FeeModel; balance?: string };
+  /** When the journal is compacted and how many finished orders stay known (compaction.ts). */
+  compaction?: CompactionOptions;
   now?: () => number;
 }
 
@@ -63,19 +66,24 @@ export class Emsd implements Service {
   private queue: Promise<unknown> = Promise.resolve();
   private unlisten: () => void = () => undefined;
   private readonly now: () => number;
+  /** Off after a compaction failed (the journal has failed for good then; reopening is the way back). */
+  private compaction: 'idle' | 'running' | 'off' = 'idle';
 
   private constructor(
     private readonly opts: EmsOptions,
     private readonly journal: Journal,
+    /** What replay would make of the journal now: the state a compaction snapshots. */
+    private readonly mirror: JournalMirror,
   ) {
     this.now = opts.now ?? Date.now;
     this.status = new ServiceStatus(this.name, this.kind, () => opts.registry.changed());
   }
 
   static async start(opts: EmsOptions): Promise<Emsd> {
-    const replayed: JournalEntry[] = [];
-    const journal = await Journal.open(join(opts.dataDir, 'journal'), { onReplay: (e) => replayed.push(e) });
-    const ems = new Emsd(opts, journal);
+    // Replay folds straight into the mirror (recovery.ts): what each order's records say, from the latest snapshot on.
+    const replayed = new Map<string, ReplayedOrder>();
+    const journal = await Journal.open(join(opts.dataDir, 'journal'), { onReplay: (e) => foldRecord(replayed, e) });
+    const ems = new Emsd(opts, journal, new JournalMirror(replayed));
     for (const broker of knownBackends()) {
       for (const account of [PAPER_ACCOUNT, ...liveAccounts(broker)]) await ems.ledger(broker, account);
     }
@@ -85,7 +93,7 @@ export class Emsd implements Service {
         if (ems.books.has(fqme) || ems.tradeVenues.size > 0) ems.onQuotes(fqme, unpackTicks(packed));
       },
     });
-    await ems.recover(replayed);
+    await ems.recover();
     ems.status.set('running');
     return ems;
   }
@@ -95,6 +103,9 @@ export class Emsd implements Service {
       working: [...this.records.values()].filter((r) => !isTerminal(r.state)).length,
       triggers: [...this.books.values()].reduce((n, b) => n + b.size, 0),
       journalSeq: this.journal.lastSeq,
+      journalBytes: this.journal.bytes,
+      compactions: this.journal.stats.compactions,
+      orders: this.records.size,
     };
     return this.status.info();
   }
@@ -160,8 +171,46 @@ export class Emsd implements Service {
 
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const run = this.queue.then(fn, fn);
-    this.queue = run.catch((e) => this.opts.log(`emsd: ${(e as Error).stack ?? e}`));
+    this.queue = run.catch((e) => this.opts.log(`emsd: ${(e as Error).stack ?? e}`)).then(() => this.maybeCompact());
     return run;
+  }
+
+  /** Journals `records`; the mirror folds exactly what the journal took, in its order (a refused append takes no seq). */
+  private append(records: AppendRecord[]): Promise<number> {
+    const before = this.journal.lastSeq;
+    const done = this.journal.append(records);
+    if (this.journal.lastSeq > before) this.mirror.append(records);
+    return done;
+  }
+
+  /** Queues a compaction once the journal is big enough (checked after every queued step). */
+  private maybeCompact(): void {
+    if (this.compaction !== 'idle' || !compactionDue(this.journal.bytes, this.journal.snapshotBytes, this.opts.compaction)) return;
+    this.compaction = 'running';
+    void this.serial(() => this.compact()).then(
+      () => void (this.compaction = 'idle'),
+      () => void (this.compaction = 'off'),
+    );
+  }
+
+  /**
+   * Snapshots the mirror into the journal, which then deletes the segments before it; finished orders beyond the
+   * horizon are forgotten by the snapshot, the journal's index and this emsd alike (compaction.ts). Runs in the
+   * queue, so the mirror holds exactly the records appended so far: the snapshot's seq is taken at the call.
+   */
+  private async compact(): Promise<void> {
+    // Fills still on their way to a ledger must stay in the snapshot: let those in flight land first.
+    await Promise.allSettled([...this.ledgerWrites]);
+    const dropped = this.mirror.prune(this.opts.compaction?.keepFinished ?? DEFAULT_KEEP_FINISHED);
+    for (const oid of dropped) {
+      this.records.delete(oid);
+      this.recoveredFrom.delete(oid);
+    }
+    if (dropped.size) for (const [key, oid] of this.byReqid) if (dropped.has(oid)) this.byReqid.delete(key);
+    const state = this.mirror.snapshot((r, tid) => this.ledgers.get(`${parseFqme(r.order.fqme).broker}.${r.order.account}`)?.has(tid) ?? false);
+    const before = this.journal.bytes;
+    await this.journal.compact(() => state, { forget: (s) => dropped.has(s.oid) });
+    this.opts.log(`emsd: journal compacted, ${before} -> ${this.journal.bytes} bytes: ${state.orders.length} orders kept, ${dropped.size} finished ones forgotten`);
   }
 
   private async market(fqme: string): Promise<MktPair | undefined> {
@@ -190,14 +239,14 @@ export class Emsd implements Service {
       // A refused modify is never journaled: replay would take it for the order.
       const t = step(existing, { kind: 'modify', time: this.now(), order });
       if (!t.ok) return this.applyTransition(existing, t);
-      await this.journal.append([intentRecord(order)]);
+      await this.append([intentRecord(order)]);
       this.recoveredFrom.delete(order.oid);
       return this.applyTransition(existing, t);
     }
     const venue = this.venueFor(order);
     if (typeof venue !== 'string') return this.reject(order, venue.error);
     // Intent first: nothing is acknowledged or sent before the order is on disk.
-    await this.journal.append([intentRecord(order)]);
+    await this.append([intentRecord(order)]);
     return this.applyTransition(null, submitOrder(order, venue, this.now()));
   }
 
@@ -206,7 +255,7 @@ export class Emsd implements Service {
     if (!checked.ok) return this.reject(raw, checked.reason);
     const rec = this.records.get(checked.order.oid);
     if (!rec) return this.reject(checked.order, `no order ${checked.order.oid} to cancel`);
-    await this.journal.append([{ type: 'cancel', cancel: checked.order }]);
+    await this.append([{ type: 'cancel', cancel: checked.order }]);
     return this.applyTransition(rec, step(rec, { kind: 'cancel', time: this.now(), cancel: checked.order }));
   }
 
@@ -245,9 +294,10 @@ export class Emsd implements Service {
     }
     const rec = t.record;
     this.records.set(rec.oid, rec);
+    if (isTerminal(rec.state)) this.mirror.finish(rec.oid);
     if (rec.reqid) this.byReqid.set(`${rec.venue}|${rec.reqid}`, rec.oid);
     for (const a of t.actions) if (a.kind === 'book_fill') await this.bookFill(a);
-    void this.journal.append([{ type: 'status', status: t.status, state: rec.state }]).catch((e) => this.opts.log(`emsd: journal: ${(e as Error).message}`));
+    void this.append([{ type: 'status', status: t.status, state: rec.state }]).catch((e) => this.opts.log(`emsd: journal: ${(e as Error).message}`));
     this.opts.broadcast('status', t.status);
     for (const a of t.actions) if (a.kind !== 'book_fill') await this.act(rec, a);
     return t.status;
@@ -279,7 +329,7 @@ export class Emsd implements Service {
   private async bookFill(a: Extract<OrderAction, { kind: 'book_fill' }>): Promise<void> {
     const f = a.fill;
     const broker = parseFqme(f.fqme).broker;
-    await this.journal.append([
+    await this.append([
       {
         type: 'fill',
         oid: f.oid,
@@ -362,7 +412,7 @@ export class Emsd implements Service {
     const oid = msg.type === 'ack' ? msg.oid : (this.byReqid.get(`${venue}|${'reqid' in msg ? msg.reqid : ''}`) ?? ('oid' in msg ? msg.oid : null));
     if (msg.type === 'ack' && oid) {
       this.byReqid.set(`${venue}|${msg.reqid}`, oid);
-      void this.journal.append([{ type: 'ack', oid, reqid: msg.reqid, account: msg.account }]);
+      void this.append([{ type: 'ack', oid, reqid: msg.reqid, account: msg.account }]);
     }
     const rec = oid ? this.records.get(oid) : undefined;
     if (!rec) {
@@ -380,7 +430,7 @@ export class Emsd implements Service {
     if (!found) return;
     const order: Order = { action: found.action, execMode: venue === 'paperd' ? 'paper' : 'live', oid: `ext-${venue}-${reqid}`, fqme: found.fqme, account, price: found.price, size: found.size };
     await this.market(found.fqme);
-    await this.journal.append([intentRecord(order), { type: 'ack', oid: order.oid, reqid, account }]);
+    await this.append([intentRecord(order), { type: 'ack', oid: order.oid, reqid, account }]);
     const t = adoptExternal(order, venue, reqid, found.filled, this.now());
     this.opts.log(`emsd: adopted external order ${reqid} at ${venue} as ${order.oid}`);
     await this.applyTransition(null, t);
@@ -417,10 +467,10 @@ export class Emsd implements Service {
    * retried submit of their oid is a duplicate, never a new order. Journaled fills the ledger missed (a crash
    * between the two writes) are booked now.
    */
-  private async recover(entries: JournalEntry[]): Promise<void> {
+  private async recover(): Promise<void> {
     let rearmed = 0;
     let replaced = 0;
-    for (const r of replayOrders(entries).values()) {
+    for (const r of [...this.mirror.orders.values()]) {
       const { order } = r;
       await this.bookMissedFills(r);
       const plan = recoveryPlan(r);
@@ -428,12 +478,14 @@ export class Emsd implements Service {
       if (plan.kind === 'finished') {
         if (plan.reason && !isTerminal(r.state)) this.opts.log(`emsd: ${order.oid}: ${plan.reason}`);
         this.records.set(order.oid, finishedRecord(r, typeof venue === 'string' ? venue : 'paperd', plan.state, plan.reason));
+        this.mirror.finish(order.oid);
         continue;
       }
       if (typeof venue !== 'string' || !(await this.market(order.fqme))) {
         const why = typeof venue === 'string' ? `market ${order.fqme} is unknown` : venue.error;
         this.opts.log(`emsd: cannot recover ${order.oid}: ${why}`);
         this.records.set(order.oid, finishedRecord(r, 'paperd', 'rejected', `not recovered: ${why}`));
+        this.mirror.finish(order.oid);
         continue;
       }
       if (plan.kind === 'rearm') {

@@ -10,7 +10,7 @@
  */
 import { addDec, compareDec, subDec } from '../../protocol/decimal.js';
 import type { BrokerdFill, Order, StatusResp } from '../../protocol/orders.js';
-import type { JournalEntry } from '../journal/index.js';
+import type { JournalEntry, JournalRecord } from '../journal/index.js';
 import { ORDER_STATES, isTerminal, type OrderRecord, type OrderState } from '../order-state.js';
 
 export interface ReplayedOrder {
@@ -24,8 +24,20 @@ export interface ReplayedOrder {
   /** A dark order or alert that emsd released (triggered) at some point. */
   released: boolean;
   filled: string;
+  /** Every trade id booked for it, so a fill journaled twice counts once. */
+  tids: string[];
+  /** Its journaled fills; after a compaction, only those the ledger did not have yet (for recovery to book). */
   fills: BrokerdFill[];
   reason: string | null;
+}
+
+/**
+ * What emsd writes into a journal snapshot (compaction.ts): every order replay would still need, as replayOrders
+ * had folded it from the records the snapshot replaces.
+ */
+export interface EmsSnapshot {
+  version: 1;
+  orders: ReplayedOrder[];
 }
 
 export type RecoveryPlan =
@@ -37,55 +49,71 @@ export type RecoveryPlan =
 const held = (o: Order): boolean => o.action === 'alert' || o.execMode === 'dark';
 const STATES: ReadonlySet<string> = new Set(ORDER_STATES);
 
-/** Each journaled oid with an intent, in first-seen order. */
+/** Each journaled oid with an intent, in first-seen order (a snapshot's orders first, in its order). */
 export function replayOrders(entries: Iterable<JournalEntry>): Map<string, ReplayedOrder> {
   const out = new Map<string, ReplayedOrder>();
-  for (const e of entries) {
-    switch (e.type) {
-      case 'order':
-      case 'dark':
-      case 'alert': {
-        const r = out.get(e.order.oid);
-        if (r) r.order = e.order;
-        else {
-          const state = held(e.order) ? 'dark_open' : 'submitted';
-          out.set(e.order.oid, { order: e.order, state, reqid: null, cancelCalled: false, released: false, filled: '0', fills: [], reason: null });
-        }
-        break;
-      }
-      case 'cancel': {
-        const r = out.get(e.cancel.oid);
-        if (r) r.cancelCalled = true;
-        break;
-      }
-      case 'status': {
-        const r = out.get(e.status.oid);
-        if (!r) break;
-        const s = e.status;
-        r.cancelCalled = s.cancelCalled;
-        r.reqid = s.reqid ?? r.reqid;
-        r.reason = s.reason ?? r.reason;
-        if (s.resp === 'triggered') r.released = true;
-        r.state = e.state !== undefined && STATES.has(e.state) ? (e.state as OrderState) : stateOfResp(s.resp, r);
-        break;
-      }
-      case 'fill': {
-        const r = out.get(e.oid);
-        if (!r || r.fills.some((f) => f.tid === e.fill.tid)) break;
-        r.fills.push(e.fill);
-        r.filled = addDec(r.filled, e.fill.size);
-        break;
-      }
-      case 'ack': {
-        const r = out.get(e.oid);
-        if (r) r.reqid = e.reqid;
-        break;
-      }
-      case 'snapshot':
-        break;
-    }
-  }
+  for (const e of entries) foldRecord(out, e);
   return out;
+}
+
+/**
+ * Folds one record into `out`, as replay does in seq order. emsd folds each record it appends too, so what it
+ * snapshots is exactly what replaying the records it replaces would give.
+ */
+export function foldRecord(out: Map<string, ReplayedOrder>, e: JournalRecord): void {
+  switch (e.type) {
+    case 'order':
+    case 'dark':
+    case 'alert': {
+      const r = out.get(e.order.oid);
+      if (r) r.order = e.order;
+      else {
+        const state = held(e.order) ? 'dark_open' : 'submitted';
+        out.set(e.order.oid, { order: e.order, state, reqid: null, cancelCalled: false, released: false, filled: '0', tids: [], fills: [], reason: null });
+      }
+      break;
+    }
+    case 'cancel': {
+      const r = out.get(e.cancel.oid);
+      if (r) r.cancelCalled = true;
+      break;
+    }
+    case 'status': {
+      const r = out.get(e.status.oid);
+      if (!r) break;
+      const s = e.status;
+      r.cancelCalled = s.cancelCalled;
+      r.reqid = s.reqid ?? r.reqid;
+      r.reason = s.reason ?? r.reason;
+      if (s.resp === 'triggered') r.released = true;
+      r.state = e.state !== undefined && STATES.has(e.state) ? (e.state as OrderState) : stateOfResp(s.resp, r);
+      break;
+    }
+    case 'fill': {
+      const r = out.get(e.oid);
+      if (!r || r.tids.includes(e.fill.tid)) break;
+      r.tids.push(e.fill.tid);
+      r.fills.push(e.fill);
+      r.filled = addDec(r.filled, e.fill.size);
+      break;
+    }
+    case 'ack': {
+      const r = out.get(e.oid);
+      if (r) r.reqid = e.reqid;
+      break;
+    }
+    case 'snapshot':
+      restoreSnapshot(out, e.state);
+      break;
+  }
+}
+
+function restoreSnapshot(out: Map<string, ReplayedOrder>, state: unknown): void {
+  const snap = state as Partial<EmsSnapshot> | null;
+  // Replay starts at the snapshot: one emsd cannot read would lose every order it holds, so refuse it loudly.
+  if (snap?.version !== 1 || !Array.isArray(snap.orders)) throw new Error(`journal snapshot is not an emsd snapshot (version ${JSON.stringify(snap?.version)})`);
+  out.clear();
+  for (const r of structuredClone(snap.orders)) out.set(r.order.oid, r);
 }
 
 /** Journals written before statuses carried the state: the closest state the resp allows. */
@@ -140,7 +168,7 @@ export function finishedRecord(r: ReplayedOrder, venue: string, state: OrderStat
     cancelCalled: r.cancelCalled,
     filled: r.filled,
     remaining: compareDec(remaining, '0') < 0 ? '0' : remaining,
-    tids: r.fills.map((f) => f.tid),
+    tids: [...r.tids],
     beforeUpdate: null,
     beforeCancel: null,
     releasedAt: null,

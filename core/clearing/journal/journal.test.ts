@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, copyFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -188,6 +188,24 @@ describe('journal: segments and compaction', () => {
     expect(again.has('o0')).toBe(false);
     expect(again.has('o229')).toBe(true);
     expect(again.has('o904')).toBe(true);
+    await again.close();
+  });
+
+  it('counts the bytes from the latest snapshot on: what compaction shrinks, across reopen', async () => {
+    const dir = tempJournal();
+    const sizeOnDisk = () => segmentsIn(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0);
+    const j = await Journal.open(dir, { segmentBytes: 2048 });
+    for (let i = 0; i < 20; i++) await j.append(lifecycle(i));
+    expect(j.bytes).toBe(sizeOnDisk());
+    expect(j.snapshotBytes).toBe(0);
+    await j.compact(() => 'S');
+    expect(j.bytes).toBe(sizeOnDisk());
+    expect(j.snapshotBytes).toBe(j.bytes);
+    await j.append(lifecycle(20));
+    expect(j.bytes).toBe(sizeOnDisk());
+    await j.close();
+    const again = await Journal.open(dir);
+    expect(again.bytes).toBe(sizeOnDisk());
     await again.close();
   });
 

@@ -50,6 +50,8 @@ export class Journal {
   private nextSeq: number;
   private durable: number;
   private waiters: { seq: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private live: number;
+  private snapshotSize = 0;
 
   private constructor(
     readonly dir: string,
@@ -64,6 +66,7 @@ export class Journal {
   ) {
     this.nextSeq = lastSeq + 1;
     this.durable = lastSeq;
+    this.live = replayReport.bytes;
   }
 
   /** Replays `dir` (repairing a torn tail, finishing an interrupted compaction), then opens it for appends. */
@@ -101,6 +104,16 @@ export class Journal {
   /** Seq up to which every record is on disk. */
   get durableSeq(): number {
     return this.durable;
+  }
+
+  /** Bytes on disk from the latest snapshot on (every segment replay would read): what compact() shrinks. */
+  get bytes(): number {
+    return this.live;
+  }
+
+  /** Size of the snapshot record the last compact() of this instance wrote; 0 before one. */
+  get snapshotBytes(): number {
+    return this.snapshotSize;
   }
 
   get index(): OidIndex {
@@ -226,6 +239,7 @@ export class Journal {
     await writeFully(this.fh, buf, this.size);
     await this.fh.datasync();
     this.size += buf.length;
+    this.live += buf.length;
     this.stats.batches++;
     this.stats.syncs++;
     this.stats.records += frames.length;
@@ -259,6 +273,7 @@ export class Journal {
     const old = this.fh;
     this.fh = await open(path, 'r+');
     this.size = frame.length;
+    this.live = this.snapshotSize = frame.length;
     await old.close();
     this.stats.compactions++;
     this.stats.syncs += 2;

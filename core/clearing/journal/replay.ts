@@ -37,6 +37,8 @@ export interface ReplayReport {
   lastSegment: Segment | null;
   /** Byte length of lastSegment after replay (after any truncation). */
   lastSegmentBytes: number;
+  /** Bytes of every segment read (after any truncation): what a compaction would shrink. */
+  bytes: number;
   /** Torn tails found (0 or 1: only the last segment can have one). */
   tornTails: number;
   tornTail: TornTail | null;
@@ -112,6 +114,7 @@ export class Replay implements AsyncIterable<JournalEntry> {
         yield entry;
       }
       report.segments++;
+      report.bytes += off;
       if (isLast) report.lastSegmentBytes = off;
     }
   }
@@ -134,6 +137,7 @@ function emptyReport(): ReplayReport {
     obsoleteSegments: [],
     lastSegment: null,
     lastSegmentBytes: 0,
+    bytes: 0,
     tornTails: 0,
     tornTail: null,
     truncated: false,
