@@ -106,7 +106,7 @@ export class Session {
       this.quotes.delete(p.fqme);
       return { ok: true };
     },
-    'orders.submit': (p) => this.ctx.ems.submit(p.order),
+    'orders.submit': (p) => this.ctx.ems.submit(p.order, { confirmStale: p.confirmStale === true }),
     'orders.cancel': (p) => this.ctx.ems.cancel(p.cancel),
     'orders.cancelAll': async (p) => ({ canceled: await this.ctx.ems.cancelAll(p.fqme?.toLowerCase()) }),
     'orders.active': () => this.ctx.ems.active(),

@@ -58,7 +58,7 @@ export interface Methods {
    * Places or modifies (same oid) an order. A bad order is not an exception: the result is an `error` Status
    * with the reason, and nothing is sent on. Every Status also goes out as a `status` event.
    */
-  'orders.submit': { params: { order: Order }; result: Status };
+  'orders.submit': { params: { order: Order; confirmStale?: boolean }; result: Status };
   'orders.cancel': { params: { cancel: Cancel }; result: Status };
   /** Cancels every working order (dark, alert, live, paper) on a market, or everywhere without `fqme`. */
   'orders.cancelAll': { params: { fqme?: string }; result: { canceled: number } };
@@ -88,6 +88,17 @@ export interface Events {
   fill: FillInfo;
   /** A triggered alert: fires once, then it is gone. */
   alert: { oid: string; fqme: string; price: string; time: number };
+  /** What start-up reconciliation with a venue found: each order it settled, and position differences. */
+  reconcile: ReconcileReport;
+}
+
+export interface ReconcileReport {
+  broker: string;
+  account: string;
+  time: number;
+  orders: { oid: string; outcome: string }[];
+  /** The ledger's position against the venue's balance of the base asset, where they differ. */
+  differences: { fqme: string; asset: string; ledger: string; venue: string }[];
 }
 export type EventName = keyof Events;
 

@@ -18,6 +18,12 @@ export interface Order {
   size: string;
 }
 
+/**
+ * The reason prefix of a live order refused because its market's feed is stale or down: the client asks the
+ * trader, and resends with `confirmStale` to send it anyway.
+ */
+export const STALE_MARKET_REASON = 'stale market data';
+
 export interface Cancel {
   action: 'cancel';
   oid: string;

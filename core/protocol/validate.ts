@@ -80,7 +80,11 @@ const paramCheckers: { [M in Method]: (p: Obj) => Params<M> } = {
   'quotes.unsubscribe': (p) => (onlyKeys(p, ['fqme']), { fqme: str(p, 'fqme') }),
   'debug.crash': (p) => (onlyKeys(p, ['service']), { service: str(p, 'service', 64) }),
   // Order contents are checked field by field by emsd (validate-order), which answers with an error Status.
-  'orders.submit': (p) => (onlyKeys(p, ['order']), { order: obj(p, 'order') as never }),
+  'orders.submit': (p) => {
+    onlyKeys(p, ['order', 'confirmStale']);
+    if (p.confirmStale !== undefined && typeof p.confirmStale !== 'boolean') throw new ProtocolError('bad_params', `confirmStale must be a boolean, got ${JSON.stringify(p.confirmStale)}`);
+    return { order: obj(p, 'order') as never, ...(p.confirmStale ? { confirmStale: true } : {}) };
+  },
   'orders.cancel': (p) => (onlyKeys(p, ['cancel']), { cancel: obj(p, 'cancel') as never }),
   'orders.cancelAll': (p) => (onlyKeys(p, ['fqme']), p.fqme === undefined ? {} : { fqme: str(p, 'fqme') }),
   'orders.active': (p) => (onlyKeys(p, []), {}),

@@ -10,6 +10,11 @@ export interface FeedStore {
   hostLive: boolean | null;
   bid: number | null;
   ask: number | null;
+  /** The venue connection as the host reports it (null for the sim or before a report). */
+  link: 'connecting' | 'live' | 'stale' | 'down' | null;
+  linkDetail: string;
+  /** The fqme feeding the chart when it is not the loaded one: the backup venue during a failover. */
+  backup: string | null;
 }
 
 export const useFeed = create<FeedStore>(() => ({
@@ -19,4 +24,7 @@ export const useFeed = create<FeedStore>(() => ({
   hostLive: null,
   bid: null,
   ask: null,
+  link: null,
+  linkDetail: '',
+  backup: null,
 }));

@@ -22,7 +22,9 @@ export interface AlertMark {
 export interface Notice {
   id: number;
   text: string;
-  tone: 'error' | 'info';
+  tone: 'error' | 'info' | 'warn';
+  /** A button on the notice (e.g. "Send anyway" for a live order on a stale market). */
+  action?: { label: string; run: () => void };
 }
 
 /** Working orders, positions, accounts and fills as the order pane and the order lines show them. */
@@ -51,7 +53,7 @@ export interface OrdersStore extends R.OrdersState {
   setAlloc(patch: Partial<AllocSettings>): void;
   alertFired(a: AlertMark): void;
   dismissToast(id: string): void;
-  notify(text: string, tone?: Notice['tone']): void;
+  notify(text: string, tone?: Notice['tone'], action?: Notice['action']): void;
   dismissNotice(id: number): void;
 }
 
@@ -157,10 +159,11 @@ export const useOrders = create<OrdersStore>((set, get) => ({
   dismissToast(id) {
     set({ toasts: get().toasts.filter((t) => t.id !== id) });
   },
-  notify(text, tone = 'info') {
+  notify(text, tone = 'info', action) {
     const id = ++noticeId;
-    set({ notices: [...get().notices, { id, text, tone }].slice(-4) });
-    setTimeout(() => get().dismissNotice(id), 6000);
+    set({ notices: [...get().notices, { id, text, tone, ...(action ? { action } : {}) }].slice(-4) });
+    // A question waits longer for its answer than a notice for a glance.
+    setTimeout(() => get().dismissNotice(id), action ? 20_000 : 6000);
   },
   dismissNotice(id) {
     set({ notices: get().notices.filter((n) => n.id !== id) });

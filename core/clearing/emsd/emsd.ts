@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import type { BrokerdMsg, Order, Status } from '../../protocol/orders.js';
-import type { EventName, Events, AccountInfo, FillInfo, PositionInfo } from '../../protocol/messages.js';
+import { STALE_MARKET_REASON, type BrokerdMsg, type Order, type Status } from '../../protocol/orders.js';
+import type { EventName, Events, AccountInfo, FillInfo, PositionInfo, ReconcileReport } from '../../protocol/messages.js';
 import type { MktPair, ServiceInfo, Tick } from '../../protocol/types.js';
 import { parseFqme } from '../../protocol/fqme.js';
 import { compareDec } from '../../protocol/decimal.js';
@@ -18,7 +18,11 @@ import { TriggerBook, marketableLimit } from '../trigger-book.js';
 import type { Latency } from '../paper/types.js';
 import type { FeeModel } from '../paper/fees.js';
 import type { SimVenue } from '../../brokers/sim/venue.js';
-import { BrokerdSimService, PaperdService, liveAccounts, newSimExchange, type TradeVenue } from './venues.js';
+import { BrokerdSimService, PaperdService, newSimExchange, type TradeVenue } from './venues.js';
+import { BrokerdRemoteService } from './brokerd-remote.js';
+import { reconcile } from './reconcile.js';
+import type { TradeDialog } from '../../brokers/trade-dialog.js';
+import { SIM_LIVE_ACCOUNT } from '../../brokers/sim/venue.js';
 import { finishedRecord, foldRecord, recoveryPlan, type ReplayedOrder } from './recovery.js';
 import { compactionDue, DEFAULT_KEEP_FINISHED, JournalMirror, type CompactionOptions } from './compaction.js';
 
@@ -34,6 +38,13 @@ export interface EmsOptions {
   paperFees?: FeeModel;
   /** The sim exchange's live venue: latency, fee rates and the live account's cash. */
   venue?: { latency?: Partial<Latency>; fees?: FeeModel; balance?: string };
+  /**
+   * A real venue's trade dialog for brokerd.<broker>, or null when it has no credentials configured (then its
+   * live account does not exist and the UI says to use paper). Only called when a live order needs it.
+   */
+  tradeDialog?: (broker: string, market: (fqme: string) => MktPair | undefined) => TradeDialog | null;
+  /** Whether `broker` has credentials, asked without starting anything. */
+  canTrade?: (broker: string) => boolean;
   /** When the journal is compacted and how many finished orders stay known (compaction.ts). */
   compaction?: CompactionOptions;
   now?: () => number;
@@ -68,6 +79,10 @@ export class Emsd implements Service {
   private readonly now: () => number;
   /** Off after a compaction failed (the journal has failed for good then; reopening is the way back). */
   private compaction: 'idle' | 'running' | 'off' = 'idle';
+  /** The newest start-up reconciliation (shown to clients that connect later). */
+  lastReconcile: ReconcileReport | null = null;
+  /** Settles when the start-up reconciliation is done (tests wait on it). */
+  reconciling: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly opts: EmsOptions,
@@ -85,7 +100,7 @@ export class Emsd implements Service {
     const journal = await Journal.open(join(opts.dataDir, 'journal'), { onReplay: (e) => foldRecord(replayed, e) });
     const ems = new Emsd(opts, journal, new JournalMirror(replayed));
     for (const broker of knownBackends()) {
-      for (const account of [PAPER_ACCOUNT, ...liveAccounts(broker)]) await ems.ledger(broker, account);
+      for (const account of [PAPER_ACCOUNT, ...ems.liveAccounts(broker)]) await ems.ledger(broker, account);
     }
     ems.unlisten = opts.hub.listen({
       // Ticks become objects only for markets something here watches: a chart-only session pays nothing.
@@ -122,8 +137,9 @@ export class Emsd implements Service {
 
   // ---- client side ----
 
-  submit(raw: unknown): Promise<Status> {
-    return this.serial(() => this.doSubmit(raw));
+  /** `confirmStale`: the trader saw the stale-market warning and sends a live order anyway. */
+  submit(raw: unknown, opts: { confirmStale?: boolean } = {}): Promise<Status> {
+    return this.serial(() => this.doSubmit(raw, opts.confirmStale === true));
   }
 
   cancel(raw: unknown): Promise<Status> {
@@ -148,10 +164,19 @@ export class Emsd implements Service {
         out.push({ broker, account: 'live', mode: 'paper', note: `${broker} has no trading endpoint here: use paper` });
         continue;
       }
-      for (const account of liveAccounts(broker)) out.push({ broker, account, mode: 'live' });
+      const live = this.liveAccounts(broker);
+      if (live.length === 0) out.push({ broker, account: 'live', mode: 'paper', note: `${broker}: no API keys in config.toml [${broker}]: use paper` });
+      for (const account of live) out.push({ broker, account, mode: 'live' });
     }
     return out;
   }
+
+  /** Live accounts a broker offers without starting its brokerd: the sim always, a venue once it has credentials. */
+  readonly liveAccounts = (broker: string): string[] => {
+    if (broker === 'sim') return [SIM_LIVE_ACCOUNT];
+    if (!BACKENDS[broker]?.brokerd) return [];
+    return this.opts.canTrade?.(broker) ? ['live'] : [];
+  };
 
   /** Positions as the ledgers hold them, once fills still being written have landed. */
   async positions(): Promise<PositionInfo[]> {
@@ -226,12 +251,18 @@ export class Emsd implements Service {
     }
   }
 
-  private async doSubmit(raw: unknown): Promise<Status> {
+  private async doSubmit(raw: unknown, confirmStale = false): Promise<Status> {
     const fqme = typeof (raw as Order)?.fqme === 'string' ? (raw as Order).fqme.toLowerCase() : '';
     if (fqme) await this.market(fqme);
-    const checked = validateOrder(raw, { market: (f) => this.markets.get(f), accounts: liveAccounts });
+    const checked = validateOrder(raw, { market: (f) => this.markets.get(f), accounts: this.liveAccounts });
     if (!checked.ok) return this.reject(raw, checked.reason);
     const order = checked.order;
+    if (order.execMode === 'live' && !confirmStale) {
+      const feed = this.opts.hub.get(order.fqme);
+      if (feed && (feed.link === 'stale' || feed.link === 'down')) {
+        return this.reject(order, `${STALE_MARKET_REASON}: ${order.fqme} is ${feed.link} (${feed.detail}); confirm to send anyway`);
+      }
+    }
     const existing = this.records.get(order.oid);
     if (existing) {
       const placed = this.recoveredFrom.get(order.oid);
@@ -251,7 +282,7 @@ export class Emsd implements Service {
   }
 
   private async doCancel(raw: unknown): Promise<Status> {
-    const checked = validateCancel(raw, { market: (f) => this.markets.get(f), accounts: liveAccounts });
+    const checked = validateCancel(raw, { market: (f) => this.markets.get(f), accounts: this.liveAccounts });
     if (!checked.ok) return this.reject(raw, checked.reason);
     const rec = this.records.get(checked.order.oid);
     if (!rec) return this.reject(checked.order, `no order ${checked.order.oid} to cancel`);
@@ -389,9 +420,11 @@ export class Emsd implements Service {
       return this.opts.registry.startOrAttach(`paperd.${broker}`, async () => this.track(new PaperdService(broker, { ...deps, latency: this.opts.paperLatency, fees: this.opts.paperFees })));
     }
     return this.opts.registry.startOrAttach(`brokerd.${broker}`, async () => {
-      if (broker !== 'sim') throw new Error(`no brokerd for ${broker}`);
-      this.opts.log('emsd: starting brokerd.sim for a live order');
-      return this.track(new BrokerdSimService(this.exchange(broker), deps));
+      this.opts.log(`emsd: starting brokerd.${broker} for a live order`);
+      if (broker === 'sim') return this.track(new BrokerdSimService(this.exchange(broker), deps));
+      const dialog = this.opts.tradeDialog?.(broker, deps.market) ?? null;
+      if (!dialog) throw new Error(`${broker} has no API keys configured: use paper`);
+      return this.track(await BrokerdRemoteService.start(dialog, (m) => deps.emit(broker, m), deps.onChange));
     });
   }
 
@@ -426,7 +459,8 @@ export class Emsd implements Service {
 
   /** An order open at the venue that Candlewick did not place: adopt it so it shows and can be managed. */
   private async adopt(venue: string, reqid: string, account: string): Promise<void> {
-    const found = [...this.tradeVenues].find((v) => v.venue === venue)?.openOrders(account).find((o) => o.reqid === reqid);
+    const v = [...this.tradeVenues].find((x) => x.venue === venue);
+    const found = v ? (await v.openOrders(account)).find((o) => o.reqid === reqid) : undefined;
     if (!found) return;
     const order: Order = { action: found.action, execMode: venue === 'paperd' ? 'paper' : 'live', oid: `ext-${venue}-${reqid}`, fqme: found.fqme, account, price: found.price, size: found.size };
     await this.market(found.fqme);
@@ -470,6 +504,7 @@ export class Emsd implements Service {
   private async recover(): Promise<void> {
     let rearmed = 0;
     let replaced = 0;
+    const atVenues = new Map<string, OrderRecord[]>();
     for (const r of [...this.mirror.orders.values()]) {
       const { order } = r;
       await this.bookMissedFills(r);
@@ -488,6 +523,14 @@ export class Emsd implements Service {
         this.mirror.finish(order.oid);
         continue;
       }
+      if (plan.kind === 'replace' && venue !== 'paperd' && venue !== 'sim') {
+        // A real venue outlived us: it holds the truth about this order, asked once brokerd is up.
+        const rec = finishedRecord(r, venue, r.state);
+        this.records.set(order.oid, rec);
+        if (rec.reqid) this.byReqid.set(`${venue}|${rec.reqid}`, rec.oid);
+        atVenues.set(venue, [...(atVenues.get(venue) ?? []), rec]);
+        continue;
+      }
       if (plan.kind === 'rearm') {
         await this.applyTransition(null, submitOrder(order, venue, this.now()));
         rearmed++;
@@ -498,6 +541,39 @@ export class Emsd implements Service {
       }
     }
     if (rearmed + replaced > 0) this.opts.log(`emsd: recovered ${rearmed} dark orders/alerts and ${replaced} working orders from the journal`);
+    for (const [broker, working] of atVenues) {
+      // Working orders at a venue need its brokerd now: that is the "live order" that starts it. It runs in the
+      // background (a slow venue must not hold the host's start); each answer goes through the queue in order.
+      this.reconciling = this.reconcileWith(broker, working).catch((e) =>
+        this.opts.log(`emsd: reconciliation with ${broker} failed: ${(e as Error).message}; its orders stay as the journal left them`),
+      );
+    }
+  }
+
+  private async reconcileWith(broker: string, working: OrderRecord[]): Promise<void> {
+    const v = await this.tradeVenue(working[0]!.order.fqme, broker);
+    if (!(v instanceof BrokerdRemoteService)) return;
+    const ledger = await this.ledger(broker, v.dialog.account);
+    const report = await reconcile(
+      {
+        broker,
+        dialog: v.dialog,
+        record: (oid) => this.records.get(oid),
+        deliver: (m) => this.serial(() => this.onBrokerd(broker, m)),
+        resend: (m) => v.handle(m),
+        adopt: (reqid) => this.serial(() => this.adopt(broker, reqid, v.dialog.account)),
+        positions: () => ledger.positions().map((p) => ({ fqme: p.fqme, size: p.size })),
+        market: (f) => this.markets.get(f),
+        now: this.now,
+      },
+      working,
+    );
+    for (const o of report.orders) this.opts.log(`emsd: reconcile ${broker}: ${o.oid}: ${o.outcome}`);
+    for (const d of report.differences) {
+      this.opts.log(`emsd: reconcile ${broker}: ${d.fqme}: the ledger holds ${d.ledger} ${d.asset}, the venue ${d.venue}`);
+    }
+    this.lastReconcile = report;
+    this.opts.broadcast('reconcile', report);
   }
 
   /** Fills are journaled before the ledger line is written: a crash in between leaves them for recovery to book. */

@@ -13,8 +13,8 @@ export interface TradeVenue extends Service {
   readonly venue: string;
   handle(msg: BrokerdOrder | BrokerdCancel): void;
   onTicks(fqme: string, ticks: readonly Tick[]): void;
-  /** Orders working at the venue (reconciliation, adoption). */
-  openOrders(account: string): OpenOrder[];
+  /** Orders working at the venue (reconciliation, adoption); a real venue is asked over the network. */
+  openOrders(account: string): OpenOrder[] | Promise<OpenOrder[]>;
 }
 
 export interface VenueDeps {
@@ -100,11 +100,6 @@ export class BrokerdSimService implements TradeVenue {
     this.detach();
     this.status.set('stopped');
   }
-}
-
-/** Live accounts each broker offers without starting its brokerd (config, not a connection). */
-export function liveAccounts(broker: string): string[] {
-  return broker === 'sim' ? [SIM_LIVE_ACCOUNT] : [];
 }
 
 export function newSimExchange(

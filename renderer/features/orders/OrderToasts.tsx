@@ -15,6 +15,19 @@ export function OrderToasts() {
       {notices.map((n) => (
         <div key={n.id} className={`toast notice ${n.tone}`} data-testid="order-notice" role="status" onClick={() => dismissNotice(n.id)}>
           {n.text}
+          {n.action && (
+            <button
+              type="button"
+              data-testid="notice-action"
+              onClick={(e) => {
+                e.stopPropagation();
+                dismissNotice(n.id);
+                n.action!.run();
+              }}
+            >
+              {n.action.label}
+            </button>
+          )}
         </div>
       ))}
       {toasts.map((t) => (

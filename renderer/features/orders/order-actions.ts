@@ -1,4 +1,4 @@
-import type { Action, ExecMode, Order, Status } from '../../../core/protocol/orders.js';
+import { STALE_MARKET_REASON, type Action, type ExecMode, type Order, type Status } from '../../../core/protocol/orders.js';
 import type { MktPair } from '../../../core/protocol/types.js';
 import type { NextOrder } from '../../../core/protocol/allocator.js';
 import { errorMessage } from '../../lib/errors.js';
@@ -61,8 +61,11 @@ function client() {
   return useConnection.getState().client;
 }
 
-/** Sends an order (new or modify); the answer is applied like any Status. Null when it could not be sent. */
-export async function submit(order: Order): Promise<Status | null> {
+/**
+ * Sends an order (new or modify); the answer is applied like any Status. Null when it could not be sent.
+ * A live order on a stale market comes back refused with a question: "Send anyway" resends it confirmed.
+ */
+export async function submit(order: Order, confirmStale = false): Promise<Status | null> {
   const c = client();
   const store = useOrders.getState();
   if (!c) {
@@ -71,7 +74,11 @@ export async function submit(order: Order): Promise<Status | null> {
   }
   if (order.action === 'alert') askNotificationPermission();
   try {
-    const st = await c.call('orders.submit', { order });
+    const st = await c.call('orders.submit', confirmStale ? { order, confirmStale } : { order });
+    if (st.resp === 'error' && st.reason?.startsWith(STALE_MARKET_REASON)) {
+      useOrders.getState().notify(st.reason, 'warn', { label: 'Send anyway', run: () => void submit(order, true) });
+      return st;
+    }
     useOrders.getState().applyStatus(st);
     return st;
   } catch (e) {

@@ -45,9 +45,14 @@ export function StatusBar() {
       <span className="fqme" data-testid="status-fqme">
         {fqme}
       </span>
-      <span className={`feed feed-${live}`} data-testid="feed-liveness" data-liveness={live}>
-        {LIVENESS_TEXT[live]}
+      <span className={`feed feed-${live}`} data-testid="feed-liveness" data-liveness={live} data-link={feed.link ?? ''} title={feed.linkDetail}>
+        {feed.link === 'stale' || feed.link === 'down' ? `${feed.link === 'down' ? 'venue down' : 'venue stale'}: ${feed.linkDetail}` : LIVENESS_TEXT[live]}
       </span>
+      {feed.backup && (
+        <span className="feed feed-backup" data-testid="feed-source" data-source={feed.backup}>
+          via backup {feed.backup}
+        </span>
+      )}
       <span className="last" data-testid="last-price">
         last {price(feed.lastPrice)}
       </span>

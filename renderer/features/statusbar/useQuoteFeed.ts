@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import type { Tick } from '../../../core/protocol/types.js';
+import type { FeedStatus, Tick } from '../../../core/protocol/types.js';
 import { useConnection } from '../../stores/connection.js';
 import { useFeed } from '../../stores/feed.js';
 import { useSession } from '../../stores/session.js';
@@ -17,7 +17,7 @@ export function useQuoteFeed(): void {
   const fqmeError = useSession((s) => s.fqmeError);
 
   useEffect(() => {
-    useFeed.setState({ fqme, lastPrice: null, lastTickAt: null, hostLive: null, bid: null, ask: null });
+    useFeed.setState({ fqme, lastPrice: null, lastTickAt: null, hostLive: null, bid: null, ask: null, link: null, linkDetail: '', backup: null });
   }, [fqme]);
 
   useEffect(() => {
@@ -42,10 +42,17 @@ export function useQuoteFeed(): void {
       lastTickAt = Date.now();
       timer ??= setTimeout(publish, PUBLISH_MS);
     });
-    const offFeed = client.on('feed', (f) => {
-      if (f.fqme === fqme) useFeed.setState({ hostLive: f.live });
-    });
-    client.call('quotes.subscribe', { fqme }).catch(() => undefined);
+    const applyStatus = (f: FeedStatus) => {
+      if (f.fqme !== fqme) return;
+      useFeed.setState({ hostLive: f.live, link: f.link, linkDetail: f.detail, backup: f.source !== f.fqme ? f.source : null });
+    };
+    const offFeed = client.on('feed', applyStatus);
+    // The link may have changed state before this client looked: ask once, then follow the events.
+    client
+      .call('quotes.subscribe', { fqme })
+      .then(() => client.call('feeds.status', {}))
+      .then((all) => all.forEach(applyStatus))
+      .catch(() => undefined);
     return () => {
       offQuote();
       offFeed();
