@@ -15,6 +15,7 @@ import { registerAppScheme, serveAppProtocol } from './protocol.js';
 import { hardenContents, hardenSession } from './security.js';
 import { createMainWindow } from './window.js';
 import { notifyAlerts } from './notify.js';
+import { secretBox } from './secrets.js';
 
 const STOP_TIMEOUT_MS = 5000;
 
@@ -92,6 +93,8 @@ if (!app.requestSingleInstanceLock()) {
     simRate: args.simRate,
     testHooks: args.testHooks,
     log,
+    // safeStorage works once the app is ready; API keys in config.toml are sealed with it (never kept plain).
+    secrets: app.whenReady().then(() => secretBox(log)),
   });
   // Reported once, when 'ready' awaits it; this keeps an early failure from surfacing as an unhandled rejection.
   hostReady.catch(() => {});

@@ -38,6 +38,15 @@ export interface HubOptions {
   log: (line: string) => void;
 }
 
+/** How long a search waits for each backend. */
+const SEARCH_WAIT_MS = 1_500;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)));
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** A feed with no tick for this long is shown as stale. */
 export const STALE_AFTER_MS = 5_000;
 
@@ -146,10 +155,13 @@ export class FeedHub {
     return (await this.datad(this.brokerOf(fqme))).mktInfo(fqme);
   }
 
-  /** Searches every backend with a datad endpoint, concurrently; a failing backend does not hide the others. */
+  /**
+   * Searches every backend with a datad endpoint, concurrently; a failing or slow backend does not hide the
+   * others (a venue still loading its instrument table answers on a later keystroke).
+   */
   async search(pattern: string, limit: number): Promise<SymbolMatch[]> {
     const brokers = knownBackends().filter((b) => BACKENDS[b]!.datad);
-    const results = await Promise.allSettled(brokers.map(async (b) => (await this.datad(b)).search(pattern, limit)));
+    const results = await Promise.allSettled(brokers.map(async (b) => withTimeout((await this.datad(b)).search(pattern, limit), SEARCH_WAIT_MS, b)));
     const all: SymbolMatch[] = [];
     for (const r of results) if (r.status === 'fulfilled') all.push(...r.value);
     all.sort((a, b) => b.score - a.score || a.fqme.localeCompare(b.fqme));

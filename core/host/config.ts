@@ -69,7 +69,7 @@ export const DEFAULT_CONFIG: Config = {
 };
 
 /** Secret-bearing keys: stripped from what datad gets, never logged. */
-const SECRET_KEYS = new Set(['api_key', 'api_secret']);
+const SECRET_KEYS = new Set(['api_key', 'api_secret', 'api_key_enc', 'api_secret_enc']);
 
 /** A venue's section without credentials: what its datad worker is given. */
 export function venueSection(config: Config, broker: string): Record<string, string | number> {
@@ -130,6 +130,9 @@ const venueSpec = {
   ws_url: url(['ws', 'wss']),
   api_key: secret,
   api_secret: secret,
+  // Sealed by the Electron app (safeStorage, credentials.ts): base64, readable only there.
+  api_key_enc: secret,
+  api_secret_enc: secret,
   stale_ms: int(100, 600_000),
   reconnect_min_ms: int(10, 60_000),
   reconnect_max_ms: int(10, 600_000),

@@ -1,3 +1,5 @@
+import type { SecretBox } from './credentials.js';
+
 export interface HostOptions {
   /** Holds config.toml, ledgers, journal and history. */
   dataDir: string;
@@ -8,6 +10,8 @@ export interface HostOptions {
   /** Enables debug methods that crash services on purpose (integration and e2e tests only). */
   testHooks?: boolean;
   log?: (line: string) => void;
+  /** Electron's safeStorage once the app is ready (null where the OS cannot encrypt); absent under serve. */
+  secrets?: Promise<SecretBox | null> | SecretBox | null;
   /** Latency models of paperd and the sim venue (tests slow the venue's ack to exercise cancel-before-ack). */
   paperLatency?: Partial<{ ackMs: number; openMs: number; cancelMs: number }>;
   venueLatency?: Partial<{ ackMs: number; openMs: number; cancelMs: number }>;

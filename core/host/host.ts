@@ -8,6 +8,8 @@ import type { ServerConnection } from '../api/connection.js';
 import type { DatadService } from '../data/datad-service.js';
 import { knownBackends } from '../brokers/index.js';
 import { loadConfig, venueSection, type Config } from './config.js';
+import { sealPlainKeys, venueCredentials, type Credentials } from './credentials.js';
+import { createTradeDialog } from '../brokers/trade-dialogs.js';
 import type { HostOptions } from './host-options.js';
 import { VERSION } from './version.js';
 import { Emsd } from '../clearing/emsd/emsd.js';
@@ -29,10 +31,18 @@ export class Host {
 
   static async start(opts: HostOptions): Promise<Host> {
     mkdirSync(opts.dataDir, { recursive: true });
+    const log = opts.log ?? ((line: string) => console.error(`[candlewick] ${line}`));
+    const secrets = (await opts.secrets) ?? null;
+    for (const venue of sealPlainKeys(opts.dataDir, secrets)) log(`config.toml: ${venue} API keys sealed with the OS keychain`);
     const config = loadConfig(opts.dataDir);
     if (opts.seed !== undefined) config.sim.seed = opts.seed;
     if (opts.simRate !== undefined) config.sim.rate = opts.simRate;
-    const log = opts.log ?? ((line: string) => console.error(`[candlewick] ${line}`));
+    // Resolved once at start so a key that cannot be read is a clear error now, not at the first live order.
+    const credentials = new Map<string, Credentials>();
+    for (const b of knownBackends()) {
+      const c = venueCredentials(config[b as keyof Config] as Record<string, unknown> | undefined, b, secrets);
+      if (c) credentials.set(b, c);
+    }
     const registry = new ServiceRegistry();
     const hub = new FeedHub(registry, {
       seed: config.sim.seed,
@@ -62,6 +72,13 @@ export class Host {
           balance: config.sim_venue.balance,
         },
         ...(opts.paperLatency ? { paperLatency: opts.paperLatency } : {}),
+        canTrade: (broker) => credentials.has(broker),
+        tradeDialog: (broker, market) => {
+          const c = credentials.get(broker);
+          if (!c) return null;
+          const section = { ...venueSection(config, broker), api_key: c.apiKey, api_secret: c.apiSecret };
+          return createTradeDialog(broker, { section, market, log });
+        },
       }),
     );
     api = new ApiServer({
