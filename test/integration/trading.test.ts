@@ -194,6 +194,34 @@ describe('orders placed outside Candlewick', () => {
 });
 
 describe('emsd across a restart', () => {
+  it('places a dark order released just before the restart again, at its release limit', async () => {
+    // The sim venue sits on the ack for a minute: the released order is still in flight when the host stops.
+    const first = await startTestHost({ rate: 50, venueAckMs: 60_000 });
+    const dir = first.dataDir;
+    const c = await first.connect();
+    const st = statuses(c);
+    const px = await lastPrice(c);
+    const dark = order({ execMode: 'dark', account: 'live', price: px });
+    expect((await c.call('orders.submit', { order: dark })).resp).toBe('dark_open');
+    await until(() => st.of(dark.oid).includes('triggered'), 'the dark buy to be released', 20_000);
+    await first.stop();
+    const second = await startTestHost({ rate: 50, dataDir: dir });
+    try {
+      const c2 = await second.connect();
+      const again = (await c2.call('orders.active', {})).find((s) => s.oid === dark.oid);
+      expect(again, 'the released order is working again').toBeDefined();
+      expect(again!.req.execMode).toBe('live');
+      // A marketable limit 5 ticks (0.5) through the trigger price it fired at.
+      expect(Number(again!.req.price)).not.toBe(Number(px));
+      expect(second.host.ems.info().detail.working).toBeGreaterThan(0);
+      // The same oid again is that order, not a modify and not a second order.
+      expect((await c2.call('orders.submit', { order: dark })).oid).toBe(dark.oid);
+      expect((await c2.call('orders.active', {})).filter((s) => s.oid === dark.oid)).toHaveLength(1);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('re-arms dark orders and keeps positions after the host restarts', async () => {
     const first = await startTestHost({ rate: 20 });
     const dir = first.dataDir;
