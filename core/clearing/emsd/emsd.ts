@@ -328,7 +328,8 @@ export class Emsd implements Service {
     if (isTerminal(rec.state)) this.mirror.finish(rec.oid);
     if (rec.reqid) this.byReqid.set(`${rec.venue}|${rec.reqid}`, rec.oid);
     for (const a of t.actions) if (a.kind === 'book_fill') await this.bookFill(a);
-    void this.append([{ type: 'status', status: t.status, state: rec.state }]).catch((e) => this.opts.log(`emsd: journal: ${(e as Error).message}`));
+    const releasedAt = t.status.resp === 'triggered' && rec.releasedAt ? { releasedAt: rec.releasedAt } : {};
+    void this.append([{ type: 'status', status: t.status, state: rec.state, ...releasedAt }]).catch((e) => this.opts.log(`emsd: journal: ${(e as Error).message}`));
     this.opts.broadcast('status', t.status);
     for (const a of t.actions) if (a.kind !== 'book_fill') await this.act(rec, a);
     return t.status;
@@ -535,8 +536,10 @@ export class Emsd implements Service {
         await this.applyTransition(null, submitOrder(order, venue, this.now()));
         rearmed++;
       } else {
-        if (compareDec(plan.size, order.size) !== 0) this.recoveredFrom.set(order.oid, order);
-        await this.applyTransition(null, submitOrder({ ...order, size: plan.size }, venue, this.now()));
+        // A released dark order goes out as the venue order it had become: same oid, its release limit.
+        const placed: Order = plan.price ? { ...order, size: plan.size, price: plan.price, execMode: venue === 'paperd' ? 'paper' : 'live' } : { ...order, size: plan.size };
+        if (!sameOrder(placed, order)) this.recoveredFrom.set(order.oid, order);
+        await this.applyTransition(null, submitOrder(placed, venue, this.now()));
         replaced++;
       }
     }

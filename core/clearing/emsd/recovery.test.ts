@@ -86,6 +86,8 @@ describe('emsd recovery plan', () => {
     const replayed = replayOrders(entries({ type: 'dark', order: d }, { type: 'status', status: status(d, 'dark_open'), state: 'dark_open' }, { type: 'dark', order: moved }));
     expect(recoveryPlan(replayed.get('o1')!)).toEqual({ kind: 'rearm' });
     expect(replayed.get('o1')!.order.price).toBe('90');
+    // Released: placed again at the limit it went out at; a journal from before release prices were kept cannot.
+    expect(plan({ type: 'dark', order: d }, { type: 'status', status: status(d, 'triggered'), state: 'triggered', releasedAt: '101' })).toEqual({ kind: 'replace', size: d.size, price: '101' });
     expect(plan({ type: 'dark', order: d }, { type: 'status', status: status(d, 'triggered'), state: 'triggered' })).toMatchObject({ kind: 'finished', state: 'canceled' });
     const a = order({ action: 'alert', execMode: 'dark', size: '0' });
     expect(plan({ type: 'alert', order: a })).toEqual({ kind: 'rearm' });

@@ -23,6 +23,8 @@ export interface ReplayedOrder {
   cancelCalled: boolean;
   /** A dark order or alert that emsd released (triggered) at some point. */
   released: boolean;
+  /** The limit it was released at (journals before this field: undefined). */
+  releasedAt?: string;
   filled: string;
   /** Every trade id booked for it, so a fill journaled twice counts once. */
   tids: string[];
@@ -43,8 +45,11 @@ export interface EmsSnapshot {
 export type RecoveryPlan =
   | { kind: 'finished'; state: OrderState; reason?: string }
   | { kind: 'rearm' }
-  /** Place again for `size` (what remained): the venue that held it did not survive the restart. */
-  | { kind: 'replace'; size: string };
+  /**
+   * Place again for `size` (what remained): the venue that held it did not survive the restart. `price`: a
+   * released dark order goes out again at the limit it was released at.
+   */
+  | { kind: 'replace'; size: string; price?: string };
 
 const held = (o: Order): boolean => o.action === 'alert' || o.execMode === 'dark';
 const STATES: ReadonlySet<string> = new Set(ORDER_STATES);
@@ -85,7 +90,10 @@ export function foldRecord(out: Map<string, ReplayedOrder>, e: JournalRecord): v
       r.cancelCalled = s.cancelCalled;
       r.reqid = s.reqid ?? r.reqid;
       r.reason = s.reason ?? r.reason;
-      if (s.resp === 'triggered') r.released = true;
+      if (s.resp === 'triggered') {
+        r.released = true;
+        if (e.releasedAt) r.releasedAt = e.releasedAt;
+      }
       r.state = e.state !== undefined && STATES.has(e.state) ? (e.state as OrderState) : stateOfResp(s.resp, r);
       break;
     }
@@ -142,7 +150,7 @@ function stateOfResp(resp: StatusResp, r: ReplayedOrder): OrderState {
 /**
  * What a restart does with a replayed order. Venues are in-process (paperd, the sim exchange) and start empty, so
  * an order that was working at one is placed again for what remained; an order whose cancel was acknowledged
- * stays canceled; a dark order released before the restart is a venue order, never armed again.
+ * stays canceled; a dark order released before the restart is a venue order: placed again at its release limit, never armed again.
  */
 export function recoveryPlan(r: ReplayedOrder): RecoveryPlan {
   if (isTerminal(r.state)) return { kind: 'finished', state: r.state };
@@ -151,7 +159,8 @@ export function recoveryPlan(r: ReplayedOrder): RecoveryPlan {
   if (r.cancelCalled) return { kind: 'finished', state: 'canceled', reason: 'canceled before the restart' };
   if (held(r.order)) {
     if (r.state === 'dark_open' && !r.released) return { kind: 'rearm' };
-    return { kind: 'finished', state: 'canceled', reason: 'released before the restart; its venue order did not survive it' };
+    if (r.releasedAt) return { kind: 'replace', size: remaining, price: r.releasedAt };
+    return { kind: 'finished', state: 'canceled', reason: 'released before the restart at an unrecorded price; its venue order did not survive it' };
   }
   return { kind: 'replace', size: remaining };
 }

@@ -8,7 +8,8 @@ import type { BrokerdFill, Cancel, Order, Status } from '../../protocol/orders.j
 export type IntentRecord = { type: 'order' | 'dark' | 'alert'; order: Order };
 export type CancelRecord = { type: 'cancel'; cancel: Cancel };
 /** `state`: the order machine's state after the transition (emsd's recovery reads it; older journals lack it). */
-export type StatusRecord = { type: 'status'; status: Status; state?: string };
+/** `releasedAt`: the marketable limit a triggered dark order went out at (so a restart can place it again). */
+export type StatusRecord = { type: 'status'; status: Status; state?: string; releasedAt?: string };
 /** Journaled before the fill is shown; `tid` (the venue's trade id) is what makes a re-delivered fill a duplicate. */
 export type FillRecord = { type: 'fill'; oid: string; fill: BrokerdFill };
 /** The venue's id for an order, so a reconnecting broker's statuses (by reqid) find their oid again. */
