@@ -2,6 +2,7 @@ import type { ServerConnection } from './connection.js';
 import { Session } from './session.js';
 import type { ApiContext } from './context.js';
 import type { EventName, Events } from '../protocol/messages.js';
+import type { Status } from '../protocol/orders.js';
 
 /** How often withheld updates (slow clients, quiet markets) and feed liveness are re-checked. */
 const SWEEP_MS = 100;
@@ -51,8 +52,16 @@ export class ApiServer {
 
   private taps = new Set<(event: EventName, data: unknown) => void>();
 
+  /** Every event to every client, but a `status` only to the clients that follow its market (Session.follows). */
   broadcast<E extends EventName>(event: E, data: Events[E]): void {
-    for (const s of this.sessions) s.emit(event, data);
+    if (event === 'status') {
+      // A refused order without a usable fqme concerns only its sender, who has the Status as the call's answer.
+      const fqme = (data as Status).req?.fqme;
+      const market = typeof fqme === 'string' ? fqme.toLowerCase() : null;
+      for (const s of this.sessions) if (market && s.follows(market)) s.emit(event, data);
+    } else {
+      for (const s of this.sessions) s.emit(event, data);
+    }
     for (const tap of this.taps) tap(event, data);
   }
 

@@ -21,6 +21,8 @@ type Handler<M extends Method> = (p: Params<M>, after: (() => void)[]) => Promis
 export class Session {
   private streams = new Map<number, BarStream>();
   private quotes = new Map<string, QuoteQueue>();
+  /** Markets this client placed, modified or canceled orders on, or was listed working orders of (orders.active). */
+  private ordersOn = new Set<string>();
   private nextStreamId = 1;
   closed = false;
   /** Updates withheld because the client was slow; re-tried on the next flush. */
@@ -39,6 +41,24 @@ export class Session {
 
   get label(): string {
     return this.conn.label;
+  }
+
+  /**
+   * Whether this client gets the `status` events of orders on `fqme`: it follows the market when it streams its
+   * bars or quotes (it draws the order lines), and also when it has placed, modified or canceled an order there or
+   * was listed one by orders.active (what it sent or shows must not go stale because it charts another market, or
+   * none: a CLI or script places orders without charting). The rest of the statuses are other markets' business;
+   * positions, fills and alerts still go to every client.
+   */
+  follows(fqme: string): boolean {
+    if (this.ordersOn.has(fqme) || this.quotes.has(fqme)) return true;
+    for (const s of this.streams.values()) if (s.fqme === fqme) return true;
+    return false;
+  }
+
+  /** Follows the market of an order this client sends or is shown, before any of its statuses can go out. */
+  private followOrders(fqme: unknown): void {
+    if (typeof fqme === 'string' && fqme) this.ordersOn.add(fqme.toLowerCase());
   }
 
   emit<E extends EventName>(event: E, data: Events[E]): void {
@@ -106,10 +126,23 @@ export class Session {
       this.quotes.delete(p.fqme);
       return { ok: true };
     },
-    'orders.submit': (p) => this.ctx.ems.submit(p.order, { confirmStale: p.confirmStale === true }),
-    'orders.cancel': (p) => this.ctx.ems.cancel(p.cancel),
-    'orders.cancelAll': async (p) => ({ canceled: await this.ctx.ems.cancelAll(p.fqme?.toLowerCase()) }),
-    'orders.active': () => this.ctx.ems.active(),
+    'orders.submit': (p) => {
+      this.followOrders(p.order?.fqme);
+      return this.ctx.ems.submit(p.order, { confirmStale: p.confirmStale === true });
+    },
+    'orders.cancel': (p) => {
+      this.followOrders(p.cancel?.fqme);
+      return this.ctx.ems.cancel(p.cancel);
+    },
+    'orders.cancelAll': async (p) => {
+      this.followOrders(p.fqme);
+      return { canceled: await this.ctx.ems.cancelAll(p.fqme?.toLowerCase()) };
+    },
+    'orders.active': () => {
+      const active = this.ctx.ems.active();
+      for (const s of active) this.followOrders(s.req?.fqme);
+      return active;
+    },
     'accounts.list': () => this.ctx.ems.accounts(),
     'positions.list': () => this.ctx.ems.positions(),
     'fills.recent': (p) => this.ctx.ems.recentFills(p.limit ?? 100),

@@ -56,7 +56,7 @@ export interface Methods {
   'feeds.status': { params: Record<string, never>; result: FeedStatus[] };
   /**
    * Places or modifies (same oid) an order. A bad order is not an exception: the result is an `error` Status
-   * with the reason, and nothing is sent on. Every Status also goes out as a `status` event.
+   * with the reason, and nothing is sent on. Every Status also goes out as a `status` event (see Events.status).
    */
   'orders.submit': { params: { order: Order; confirmStale?: boolean }; result: Status };
   'orders.cancel': { params: { cancel: Cancel }; result: Status };
@@ -83,6 +83,10 @@ export interface Events {
   feed: FeedStatus;
   /** A stream's buffer was replaced (worker restart) or extended backwards (history backfill). */
   stream: { streamId: number; first: number; last: number; reason: 'reset' | 'history' };
+  /**
+   * Only to the clients following the order's market: streaming its bars or quotes, or having placed, modified or
+   * canceled an order on it, or been listed one by orders.active (core/api/session.ts). The others go to every client.
+   */
   status: Status;
   position: PositionInfo;
   fill: FillInfo;

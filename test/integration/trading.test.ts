@@ -103,6 +103,8 @@ describe('emsd over the API', () => {
     const other = await t.connect();
     const st = statuses(c);
     const st2 = statuses(other);
+    // Another window on the same market sees every Status of it too.
+    await other.call('quotes.subscribe', { fqme: FQME });
     const px = await lastPrice(c);
     expect((await c.call('services.list', {})).some((s) => s.name === 'brokerd.sim')).toBe(false);
     const live = order({ account: 'live', execMode: 'live', price: quantize(mulDec(px, '0.9'), '0.5') });
@@ -150,6 +152,41 @@ describe('emsd over the API', () => {
     expect((await reconnect.call('orders.active', {})).map((s) => s.oid)).toContain(o.oid);
     const n = await c.call('orders.cancelAll', { fqme: FQME });
     expect(n.canceled).toBeGreaterThanOrEqual(1);
+  });
+});
+
+describe('status events go to the clients following the market', () => {
+  const ETH = 'ethusd.spot.sim';
+
+  it('reach the client watching the order\'s market and not one watching another; positions reach both', async () => {
+    const a = await t.connect();
+    const b = await t.connect();
+    const stA = statuses(a);
+    const stB = statuses(b);
+    const positionsB: string[] = [];
+    b.on('position', (p) => positionsB.push(p.fqme));
+    const px = await lastPrice(a); // a streams xbtusd's quotes
+    await b.call('bars.subscribe', { fqme: ETH, timeframe: 60, count: 10 }); // b charts ethusd
+    const buy = order({ price: addDec(px, '500') });
+    await a.call('orders.submit', { order: buy });
+    await until(() => stA.of(buy.oid).includes('closed'), 'the buy to fill');
+    await until(() => positionsB.includes(FQME), 'the position to reach the other client');
+    expect(stB.seen.filter((s) => (s.req as Order).fqme === FQME)).toEqual([]);
+
+    // A client charting nothing still hears about the order it placed, and the client charting that market too.
+    const c = await t.connect();
+    const stC = statuses(c);
+    const ethPx = await lastTradePrice(b, ETH, '0.01');
+    const rest = order({ fqme: ETH, price: quantize(mulDec(ethPx, '0.5'), '0.01') });
+    await c.call('orders.submit', { order: rest });
+    await until(() => stC.of(rest.oid).includes('open'), 'the eth order to open');
+    await until(() => stB.of(rest.oid).includes('open'), 'the eth chart to see it');
+    // A client listed it by orders.active follows it from then on (it shows the order, so must see it end).
+    expect(stA.of(rest.oid)).toEqual([]);
+    expect((await a.call('orders.active', {})).map((s) => s.oid)).toContain(rest.oid);
+    await c.call('orders.cancel', { cancel: { action: 'cancel', oid: rest.oid, fqme: ETH } });
+    await until(() => stA.of(rest.oid).includes('canceled'), 'the listed order to reach the client that was shown it');
+    expect(stC.of(rest.oid)).toContain('canceled');
   });
 });
 
