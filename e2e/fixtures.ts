@@ -19,6 +19,11 @@ export interface TargetOptions {
   target: Target;
 }
 
+interface HostOptions {
+  /** TOML appended to the host's config.toml (a spec overrides it, e.g. with fake venue URLs). */
+  hostConfig: string;
+}
+
 interface TestFixtures {
   /** The page model on a freshly started terminal (not yet navigated: call `terminal.open()`). */
   terminal: TerminalPage;
@@ -46,8 +51,9 @@ interface Session {
 
 const VIEWPORT = { width: 1400, height: 900 };
 
-export const test = base.extend<TestFixtures, WorkerFixtures>({
+export const test = base.extend<TestFixtures & HostOptions, WorkerFixtures>({
   target: ['serve', { option: true, scope: 'worker' }],
+  hostConfig: ['', { option: true }],
 
   serveBrowser: [
     async ({ target, playwright, launchOptions }, use) => {
@@ -59,9 +65,9 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' },
   ],
 
-  session: async ({ target, serveBrowser }, use, testInfo) => {
+  session: async ({ target, serveBrowser, hostConfig }, use, testInfo) => {
     if (target === 'serve') {
-      const host = await startServeHost();
+      const host = await startServeHost(hostConfig);
       const context = await serveBrowser!.newContext({ viewport: VIEWPORT });
       const page = await context.newPage();
       const consoleLines = collectConsole(page);
@@ -86,7 +92,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
       testInfo.skip(true, `Electron runs skipped: ${noDisplay}`);
       return;
     }
-    const dataDir = makeDataDir();
+    const dataDir = makeDataDir(hostConfig);
     const args = [join(ROOT, 'dist', 'electron-main.js'), '--data-dir', dataDir, '--seed', String(E2E_SEED), '--test-hooks'];
     // Chromium refuses to run as root without --no-sandbox (CI containers); the app's own renderer sandbox is an
     // Electron setting and stays on.

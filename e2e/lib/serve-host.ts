@@ -16,9 +16,9 @@ const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
 /** A fresh data directory with the fast config; the caller removes it. */
-export function makeDataDir(): string {
+export function makeDataDir(extraConfig = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'candlewick-e2e-'));
-  writeFileSync(join(dir, 'config.toml'), FAST_CONFIG_TOML);
+  writeFileSync(join(dir, 'config.toml'), FAST_CONFIG_TOML + extraConfig);
   return dir;
 }
 
@@ -36,12 +36,13 @@ export interface ServeHost {
   stop(): Promise<void>;
 }
 
-export async function startServeHost(): Promise<ServeHost> {
+/** `extraConfig`: TOML appended to the fast config (e.g. venue URLs of local fake exchanges). */
+export async function startServeHost(extraConfig = ''): Promise<ServeHost> {
   const cli = join(ROOT, 'dist', 'cli.js');
   if (!existsSync(cli) || !existsSync(join(ROOT, 'dist', 'renderer', 'index.html'))) {
     throw new Error(`no build at ${join(ROOT, 'dist')}: run \`npm run build\` (or \`npm run test:e2e\`, which builds first)`);
   }
-  const dataDir = makeDataDir();
+  const dataDir = makeDataDir(extraConfig);
   let output = '';
   let child: ChildProcess | null = null;
 

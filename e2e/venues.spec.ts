@@ -1,0 +1,48 @@
+import { expect, test } from './fixtures.js';
+import { startFakeVenues, type FakeVenues } from '../test/fakes/venues.js';
+
+/**
+ * Real venue adapters against local fake exchanges speaking Binance's, Kraken's and Bybit's protocols: the host
+ * is configured with the fakes' URLs (config.toml), exactly as a user points it at a testnet.
+ */
+const vtest = test.extend<{ venues: FakeVenues }>({
+  venues: async ({}, use) => {
+    const venues = await startFakeVenues({ rate: 10, historyMinutes: 120 });
+    await use(venues);
+    await venues.close();
+  },
+  hostConfig: async ({ venues }, use) => {
+    await use(venues.configToml());
+  },
+});
+
+vtest('charts a Binance and a Kraken market from their venues', async ({ terminal, snap, venues }) => {
+  await terminal.open('btcusdt.spot.binance');
+  await terminal.waitForCandles('btcusdt.spot.binance');
+  const binance = venues.binance.tape('spot', 'BTCUSDT');
+  const bar = await terminal.legendBar(60);
+  // The legend shows the venue's prices (the fake's tape), not the sim's.
+  const last = binance.trades[binance.trades.length - 1]!.price;
+  expect(Math.abs(bar!.close - last) / last).toBeLessThan(0.01);
+  await expect(terminal.page.getByTestId('feed-liveness')).toHaveAttribute('data-link', 'live');
+  await expect(terminal.page.getByTestId('feed-liveness')).toHaveAttribute('data-liveness', 'live', { timeout: 10_000 });
+  await snap('venue-binance');
+
+  await terminal.open('xbtusd.spot.kraken');
+  await terminal.waitForCandles('xbtusd.spot.kraken');
+  await expect(terminal.page.getByTestId('feed-liveness')).toHaveAttribute('data-link', 'live');
+  await expect(terminal.page.getByTestId('feed-liveness')).toHaveAttribute('data-liveness', 'live', { timeout: 10_000 });
+  await snap('venue-kraken');
+});
+
+vtest('search finds the symbol on every venue', async ({ terminal }) => {
+  await terminal.open();
+  await terminal.search('btcusdt');
+  await expect.poll(async () => (await terminal.resultFqmes()).join(' '), { timeout: 15_000 }).toMatch(/btcusdt\.spot\.binance/);
+  const fqmes = await terminal.resultFqmes();
+  expect(fqmes).toContain('btcusdt.spot.bybit');
+  expect(fqmes).toContain('btcusdt.usdtm.perp.binance');
+  await terminal.page.keyboard.press('Escape');
+  await terminal.search('xbtusd');
+  await expect.poll(async () => (await terminal.resultFqmes()).join(' '), { timeout: 15_000 }).toMatch(/xbtusd\.spot\.kraken/);
+});
