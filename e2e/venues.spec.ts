@@ -6,6 +6,8 @@ import { startFakeVenues, type FakeVenues } from '../test/fakes/venues.js';
  * is configured with the fakes' URLs (config.toml), exactly as a user points it at a testnet.
  */
 const vtest = test.extend<{ venues: FakeVenues }>({
+  // Playwright reads fixture dependencies from this pattern: an empty one means "depends on nothing".
+  // eslint-disable-next-line no-empty-pattern
   venues: async ({}, use) => {
     const venues = await startFakeVenues({ rate: 10, historyMinutes: 120 });
     await use(venues);
