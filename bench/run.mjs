@@ -19,6 +19,7 @@ const BENCHES = [
   { name: 'dark-trigger', file: 'dark-trigger.ts', what: 'ems.dark_trigger_check: per-tick dark trigger check with 10,000 resting triggers' },
   { name: 'paper', file: 'paper.ts', what: 'paper.submit_to_fill: marketable order -> BrokerdFill in paperd, in process' },
   { name: 'journal', file: 'journal.ts', what: 'ems.journal_append*: intent journal append -> fdatasync latency, 1 and 8 appenders' },
+  { name: 'reconnect', file: 'reconnect.ts', what: 'venue.reconnect_to_live_bar: fake Binance connection dropped -> first new trade in the feed buffers' },
   { name: 'ems', file: 'ems.ts', what: 'ems.paper_submit_to_fill, ems.throughput: emsd in a host, paper submit -> fill Status, orders/s with 8 submitters' },
 ];
 
