@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WebSocket } from 'ws';
 import { FakeVenue } from '../../../test/fakes/fake-venue.js';
 import type { LinkState } from '../backend.js';
-import { backoffDelay, VenueSocket } from './venue-socket.js';
+import { backoffDelay, VenueSocket, type VenueSocketOptions } from './venue-socket.js';
 import { FrameQueue } from './frame-queue.js';
 
 const until = async (cond: () => boolean, ms = 4_000) => {
@@ -40,23 +40,34 @@ describe('VenueSocket', () => {
     close = null;
   });
 
-  it('reconnects after a drop, resubscribes, and reports down -> connecting -> live', async () => {
-    const { venue, subs } = await numberedVenue();
-    const states: LinkState[] = [];
-    const frames: number[] = [];
+  /** A socket on `venue` with test defaults (fast backoff), closed with the venue after the test. */
+  const open = (venue: FakeVenue, o: Partial<VenueSocketOptions>): VenueSocket => {
     const sock = new VenueSocket({
       name: 'test',
       url: () => venue.wsUrl,
-      subscribe: () => ['{"op":"subscribe"}'],
-      onFrame: (raw) => frames.push(JSON.parse(raw).n),
-      onState: (s) => states.push(s),
+      subscribe: () => [],
+      onFrame: () => {},
+      onState: () => {},
       staleAfterMs: 1_000,
       backoff: { minMs: 20, maxMs: 40 },
+      ...o,
     });
     close = async () => {
       sock.close();
       await venue.close();
     };
+    return sock;
+  };
+
+  it('reconnects after a drop, resubscribes, and reports down -> connecting -> live', async () => {
+    const { venue, subs } = await numberedVenue();
+    const states: LinkState[] = [];
+    const frames: number[] = [];
+    const sock = open(venue, {
+      subscribe: () => ['{"op":"subscribe"}'],
+      onFrame: (raw) => frames.push(JSON.parse(raw).n),
+      onState: (s) => states.push(s),
+    });
     await until(() => frames.length > 3);
     venue.dropConnections();
     await until(() => sock.counters.reconnects === 1 && sock.linkState === 'live');
@@ -68,19 +79,10 @@ describe('VenueSocket', () => {
   it('flags a silent connection stale, then live again when frames resume', async () => {
     const { venue } = await numberedVenue();
     const states: LinkState[] = [];
-    const sock = new VenueSocket({
-      name: 'test',
-      url: () => venue.wsUrl,
-      subscribe: () => [],
-      onFrame: () => {},
+    const sock = open(venue, {
       onState: (s) => states.push(s),
       staleAfterMs: 150,
-      backoff: { minMs: 20, maxMs: 40 },
     });
-    close = async () => {
-      sock.close();
-      await venue.close();
-    };
     await until(() => sock.linkState === 'live');
     venue.silence(250);
     await until(() => states.includes('stale'));
@@ -91,19 +93,9 @@ describe('VenueSocket', () => {
 
   it('drops and re-makes a connection silent for twice the stale window', async () => {
     const { venue } = await numberedVenue();
-    const sock = new VenueSocket({
-      name: 'test',
-      url: () => venue.wsUrl,
-      subscribe: () => [],
-      onFrame: () => {},
-      onState: () => {},
+    const sock = open(venue, {
       staleAfterMs: 100,
-      backoff: { minMs: 20, maxMs: 40 },
     });
-    close = async () => {
-      sock.close();
-      await venue.close();
-    };
     await until(() => sock.linkState === 'live');
     venue.silence(400);
     await until(() => sock.counters.reconnects >= 1 && sock.linkState === 'live');
@@ -113,19 +105,10 @@ describe('VenueSocket', () => {
   it('rolls over to a new connection without losing a frame', async () => {
     const { venue } = await numberedVenue();
     const frames: number[] = [];
-    const sock = new VenueSocket({
-      name: 'test',
-      url: () => venue.wsUrl,
-      subscribe: () => [],
+    open(venue, {
       onFrame: (raw) => frames.push(JSON.parse(raw).n),
-      onState: () => {},
-      staleAfterMs: 1_000,
       rollOverMs: 100,
     });
-    close = async () => {
-      sock.close();
-      await venue.close();
-    };
     await until(() => venue.connections >= 3, 3_000);
     // Across roll-overs the sequence has no hole (the overlap delivers some frames twice: parsers dedupe by id).
     const seen = new Set(frames);
@@ -137,19 +120,9 @@ describe('VenueSocket', () => {
   it('keeps retrying while the venue refuses connections, with growing delays', async () => {
     const { venue } = await numberedVenue();
     venue.refuseConnections = 3;
-    const sock = new VenueSocket({
-      name: 'test',
-      url: () => venue.wsUrl,
-      subscribe: () => [],
-      onFrame: () => {},
-      onState: () => {},
-      staleAfterMs: 1_000,
+    const sock = open(venue, {
       backoff: { minMs: 10, maxMs: 40 },
     });
-    close = async () => {
-      sock.close();
-      await venue.close();
-    };
     await until(() => sock.linkState === 'live');
     expect(venue.connections).toBe(4);
   });
