@@ -53,6 +53,10 @@ describe('bybit backend against the fake venue: instruments', () => {
     const t0 = Date.now();
     await expect(dead.searchSymbols('eth', 5)).rejects.toThrow('bybit instruments are not loaded yet (venue unreachable?)');
     expect(Date.now() - t0).toBeLessThan(1_000);
+    // Right after a failed download a search does not wait on the venue again.
+    const t1 = Date.now();
+    await expect(dead.searchSymbols('btc', 5)).rejects.toThrow('not loaded yet');
+    expect(Date.now() - t1).toBeLessThan(100);
     dead.close();
     rmSync(dir, { recursive: true, force: true });
   });

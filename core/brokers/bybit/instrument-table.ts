@@ -14,6 +14,9 @@ interface RawLists {
   linear: unknown[];
 }
 
+/** After a failed download, searches answer "not loaded" at once for this long rather than wait on the venue. */
+const RETRY_QUIET_MS = 30_000;
+
 const isRawLists = (v: unknown): v is RawLists => typeof v === 'object' && v !== null && Array.isArray((v as RawLists).spot) && Array.isArray((v as RawLists).linear);
 
 /** Linear lists more than 500 contracts, in pages of up to 1000; a cursor that repeats ends the walk. */
@@ -46,6 +49,8 @@ export class InstrumentTable {
   private readonly cache: InstrumentCache<RawLists>;
   /** Instrument entries that did not map (logged). */
   rejected = 0;
+  /** When the last download failed: a search right after one answers at once instead of waiting again. */
+  private failedAt = -Infinity;
 
   constructor(
     rest: BybitRest,
@@ -55,10 +60,15 @@ export class InstrumentTable {
     this.cache = new InstrumentCache({
       file: join(cacheDir, 'instruments.json'),
       fetch: async () => {
-        const lists = { spot: await fetchList(rest, 'spot'), linear: await fetchList(rest, 'linear') };
-        // An empty answer must not replace a good cache.
-        if (buildMarkets(lists.spot, lists.linear, () => {}).length === 0) throw new Error('bybit listed no markets');
-        return lists;
+        try {
+          const lists = { spot: await fetchList(rest, 'spot'), linear: await fetchList(rest, 'linear') };
+          // An empty answer must not replace a good cache.
+          if (buildMarkets(lists.spot, lists.linear, () => {}).length === 0) throw new Error('bybit listed no markets');
+          return lists;
+        } catch (e) {
+          this.failedAt = Date.now();
+          throw e;
+        }
       },
       validate: (v) => (isRawLists(v) ? v : null),
       log: (line) => log(`bybit: ${line}`),
@@ -92,12 +102,12 @@ export class InstrumentTable {
 
   /** Search over the table; waits at most `waitMs` for a first load (a search must not hang on the venue). */
   async search(pattern: string, limit: number, waitMs: number): Promise<SymbolMatch[]> {
-    if (!this.cache.current) {
+    if (!this.cache.current && Date.now() - this.failedAt > RETRY_QUIET_MS) {
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<void>((r) => (timer = setTimeout(r, waitMs)));
       await Promise.race([this.cache.ready().catch(() => {}), late]).finally(() => clearTimeout(timer));
-      if (!this.cache.current) throw new Error('bybit instruments are not loaded yet (venue unreachable?)');
     }
+    if (!this.cache.current) throw new Error('bybit instruments are not loaded yet (venue unreachable?)');
     return searchSymbols(this.items(), pattern, limit);
   }
 
