@@ -1,10 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { SimBackend } from '../core/brokers/sim/backend.js';
-import { Feed } from '../core/data/feed.js';
-import { OhlcBuffer } from '../core/data/ohlc-buffer.js';
-import { packTicks } from '../core/data/tick-pack.js';
-import type { MktPair, Tick } from '../core/protocol/types.js';
-import { HandNormalizer, normalizeJson, tradeFrame, type SymbolMap } from './lib/wire-trade.js';
+import type { Feed } from '../core/data/feed.js';
+import type { Tick } from '../core/protocol/types.js';
+import { ScanNormalizer, normalizeJson, tradeFrame, type SymbolMap } from './lib/wire-trade.js';
+import { batches, expectTrades as expectFolded, freshFeed as openFeed, med, postPacked, timeRuns } from './lib/ingest-harness.js';
 import type { Figure } from './lib/report.js';
 
 /**
@@ -29,48 +28,8 @@ const note = (line: string) => port.postMessage({ t: 'log', line });
 const figure = (f: Figure) => port.postMessage({ t: 'figure', f });
 
 const START_MS = Date.UTC(2026, 0, 5, 14, 30);
-// Room as Feed.open gives it: a history area below, a week of minutes / a day of seconds above.
-const LAYOUT = { 60: { hist: 2_880, live: 7 * 1440 }, 1: { hist: 3_600, live: 86_400 } } as const;
-
-function freshFeed(mkt: MktPair, backend: SimBackend, post: boolean): Feed {
-  const feed = new Feed(mkt, backend, { rows60: LAYOUT[60].hist, rows1: LAYOUT[1].hist }, {
-    onBuffer: () => undefined,
-    onHistory: () => undefined,
-    onTicks: post
-      ? (fqme, ticks) => {
-          const packed = packTicks(ticks);
-          port.postMessage({ t: 'quotes', fqme, packed }, [packed.buffer as ArrayBuffer]);
-        }
-      : () => undefined,
-  });
-  for (const tf of [60, 1] as const) {
-    const l = LAYOUT[tf];
-    feed.buffers.set(tf, OhlcBuffer.create({ capacity: l.hist + l.live, origin: l.hist, timeframe: tf }));
-  }
-  return feed;
-}
-
-function batches<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/** Sorted wall times (ms) of `runs` runs of `body` after one warm-up run; each run gets fresh state from `setup`. */
-function time<S>(runs: number, setup: () => S, body: (s: S) => void, check?: (s: S) => void): number[] {
-  const ms: number[] = [];
-  for (let r = 0; r <= runs; r++) {
-    const s = setup();
-    const t0 = performance.now();
-    body(s);
-    const dt = performance.now() - t0;
-    check?.(s);
-    if (r > 0) ms.push(dt);
-  }
-  note(`runs (ms, in order): ${ms.map((m) => m.toFixed(0)).join(' ')}`);
-  return ms.sort((a, b) => a - b);
-}
-const med = (sorted: number[]) => sorted[(sorted.length - 1) >> 1]!;
+const freshFeed = (mkt: Feed['mkt'], backend: SimBackend, post: boolean) => openFeed(mkt, backend, post ? postPacked(port) : undefined);
+const time = <S>(runs: number, setup: () => S, body: (s: S) => void, check?: (s: S) => void) => timeRuns(note, runs, setup, body, check);
 const BUDGET = '>= 1000000';
 
 async function main(): Promise<void> {
@@ -83,11 +42,7 @@ async function main(): Promise<void> {
 
   // ---- (a) sim path: trade + bid + ask ticks, Feed.ingest in batches, packTicks + post to the parent ----
   const simBatches = batches(ticks, cfg.batchTrades * 3);
-  const expectTrades = (f: Feed) => {
-    if (f.stats[60].trades !== trades.length || f.stats[1].trades !== trades.length) {
-      throw new Error(`ingest folded ${f.stats[60].trades}/${f.stats[1].trades} trades, expected ${trades.length}`);
-    }
-  };
+  const expectTrades = (f: Feed) => expectFolded(f, trades.length);
   const runFeed = (bs: Tick[][]) => (f: Feed) => {
     for (let i = 0; i < bs.length; i++) f.ingest(bs[i]!);
   };
@@ -116,11 +71,11 @@ async function main(): Promise<void> {
   // Decoded from bytes, as `ws` hands a text frame over (data.toString()): flat strings, not concatenation ropes.
   // The utf8 decode itself is not timed.
   const frames = trades.map((t, i) => Buffer.from(tradeFrame('BTCUSDT', 1_000_000 + i, t.price, t.size, t.time, i % 2 === 0)).toString('utf8'));
-  const hand = new HandNormalizer(symbols);
+  const hand = new ScanNormalizer(symbols);
   const normalizeHand = (text: string) => hand.normalize(text);
   const frameBatches = batches(frames, cfg.batchTrades);
   note(`built ${frames.length} wire frames (${frames[0]!.length} bytes each, e.g. ${frames[0]})`);
-  // The hand scanner must give exactly the ticks JSON.parse gives.
+  // The adapter's scanner must give exactly the ticks JSON.parse gives.
   for (let i = 0; i < frames.length; i += 97) {
     const a = normalizeJson(frames[i]!, symbols);
     const b = normalizeHand(frames[i]!);
@@ -162,7 +117,7 @@ async function main(): Promise<void> {
       runsMs: ingestMs,
       bestMsgsPerSec: frames.length / (ingestMs[0]! / 1000),
       parseNormalizeOnlyMsgsPerSec: frames.length / (med(parseMs) / 1000),
-      path: `${name === 'wire_json' ? 'JSON.parse' : 'hand scanner'} + normalize -> Feed.ingest (1 s + 60 s) -> packTicks -> postMessage`,
+      path: `${name === 'wire_json' ? 'JSON.parse' : 'Binance adapter scanner (core/brokers/binance/wire.ts)'} + normalize -> Feed.ingest (1 s + 60 s) -> packTicks -> postMessage`,
     });
   }
   port.postMessage({ t: 'done' });

@@ -60,15 +60,30 @@ export function decimalStringAt(s: string, i: number): number {
   return frac > 0 ? n / POW10[frac]! : n;
 }
 
+// Short literals are compared by char code: a startsWith call per field costs more than the field itself.
+const COMMA = 44;
+const COLON = 58;
+
 /** `true` / `false` at `i`: 1 / 0, or -1. */
 export function boolAt(s: string, i: number): number {
-  if (s.startsWith('true', i)) {
+  const c = s.charCodeAt(i);
+  if (c === 116 && s.charCodeAt(i + 1) === 114 && s.charCodeAt(i + 2) === 117 && s.charCodeAt(i + 3) === 101) {
     scan.end = i + 4;
     return 1;
   }
-  if (s.startsWith('false', i)) {
+  if (c === 102 && s.charCodeAt(i + 1) === 97 && s.charCodeAt(i + 2) === 108 && s.charCodeAt(i + 3) === 115 && s.charCodeAt(i + 4) === 101) {
     scan.end = i + 5;
     return 0;
   }
   return -1;
+}
+
+/** `,"K":` at `i` for a one-letter key K (given as its char code): the separator before each trade field. */
+export function keyAt(s: string, i: number, k: number): boolean {
+  return s.charCodeAt(i) === COMMA && s.charCodeAt(i + 1) === QUOTE && s.charCodeAt(i + 2) === k && s.charCodeAt(i + 3) === QUOTE && s.charCodeAt(i + 4) === COLON;
+}
+
+/** `,"K":"` at `i`: a one-letter key whose value is a string. */
+export function stringKeyAt(s: string, i: number, k: number): boolean {
+  return keyAt(s, i, k) && s.charCodeAt(i + 5) === QUOTE;
 }

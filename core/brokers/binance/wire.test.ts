@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { combined, spotTradeFrame } from '../../../test/fakes/binance-frames.js';
+import { combined, spotBookTickerFrame, spotTradeFrame } from '../../../test/fakes/binance-frames.js';
 import { F_ACK, F_ERROR, F_QUOTE, F_REJECT, F_SHUTDOWN, F_TRADE, WireFrame, WireParser, parseSlow } from './wire.js';
 
 // The documented samples (exchange-protocols.md B1/F1) with their `//` comments stripped.
@@ -93,5 +93,20 @@ describe('Binance wire parser', () => {
     const reordered = '{"stream":"ethusdt@trade","data":{"s":"ETHUSDT","e":"trade","t":77,"p":"1.5","q":"2","T":5,"m":false, "E":6}}';
     expect(parser.parse(reordered, out)).toBe(F_TRADE);
     expect(out).toMatchObject({ symbol: 'ETHUSDT', id: 77, price: 1.5, size: 2, time: 5 });
+  });
+
+  it('scans spot bookTicker frames to the JSON.parse result, and rejects truncated ones', () => {
+    const parser = new WireParser();
+    for (const [u, bid] of [[400900217, '25.35190000'], [400900218, '0.00000000']] as const) {
+      const out = new WireFrame();
+      const viaJson = new WireFrame();
+      const raw = spotBookTickerFrame('BNBUSDT', { updateId: u, bid, bidSize: '31.21000000', ask: '25.36520000', askSize: '40.66000000', time: 0 });
+      expect(parser.parse(raw, out)).toBe(F_QUOTE);
+      expect(parseSlow(raw, viaJson)).toBe(F_QUOTE);
+      expect({ ...out }).toEqual({ ...viaJson });
+      expect(out).toMatchObject({ id: u, bid: Number(bid), askSize: 40.66 });
+      expect(parser.parse(raw.slice(0, -1), out)).toBe(F_REJECT);
+      expect(parser.parse(raw.replace('"A":"40.66000000"', '"A":"-1"'), out)).toBe(F_REJECT);
+    }
   });
 });

@@ -1,121 +1,51 @@
 import { isDecimal } from '../../protocol/decimal.js';
-import { boolAt, decimalStringAt, intAt, scan } from './scan.js';
+import { F_ACK, F_ERROR, F_QUOTE, F_REJECT, F_SHUTDOWN, F_TRADE, WireFrame, type FrameKind } from './frame.js';
+import { COMBINED, makeTemplate, scanTemplate, type Template } from './templates.js';
+
+export * from './frame.js';
 
 /**
  * Binance market-stream frames (exchange-protocols.md B1, F1) read into one reused `WireFrame`.
  *
- * The hot path is a spot `trade` event on a combined stream, in the documented field order:
+ * The hot paths are spot `trade` and `bookTicker` events on a combined stream, in the documented field order:
  *   {"stream":"btcusdt@trade","data":{"e":"trade","E":…,"s":"BTCUSDT","t":…,"p":"…","q":"…","T":…,"m":…,"M":…}}
- * It is matched character by character against per-stream templates (no JSON.parse, no intermediate object,
- * no substrings). Every other frame, and any trade that deviates from the template in the slightest (another
- * field order, an extra field, whitespace, a number the scanner does not take), goes through JSON.parse and an
- * explicit shape check; what fails that is a reject with a reason, never a throw.
+ * They are matched character by character against per-stream templates (templates.ts: no JSON.parse, no
+ * intermediate object, no substrings). Every other frame, and any frame that deviates from its template in the
+ * slightest (another field order, an extra field, whitespace, a number the scanner does not take), goes through
+ * JSON.parse and an explicit shape check; what fails that is a reject with a reason, never a throw.
  */
-export const F_REJECT = 0;
-export const F_TRADE = 1;
-export const F_QUOTE = 2;
-/** `{"result":…,"id":…}`: a SUBSCRIBE / UNSUBSCRIBE / LIST_SUBSCRIPTIONS answer. */
-export const F_ACK = 3;
-/** `{"code":…,"msg":…,"id":…}`: a control request the venue refused. */
-export const F_ERROR = 4;
-/** `serverShutdown`: the venue will close this connection soon. */
-export const F_SHUTDOWN = 5;
-export type FrameKind = typeof F_REJECT | typeof F_TRADE | typeof F_QUOTE | typeof F_ACK | typeof F_ERROR | typeof F_SHUTDOWN;
-
-/** What the last parsed frame said. One instance is reused for every frame of a connection. */
-export class WireFrame {
-  kind: FrameKind = F_REJECT;
-  /** Venue symbol, upper case (`BTCUSDT`). */
-  symbol = '';
-  /** Trade id (`t`, or `a` for aggTrade) or the book update id (`u`) of a quote. */
-  id = 0;
-  price = 0;
-  size = 0;
-  /** Trade time, or the quote's event time; 0 when the frame has none (spot bookTicker). */
-  time = 0;
-  buyerMaker = false;
-  bid = 0;
-  bidSize = 0;
-  ask = 0;
-  askSize = 0;
-  reqId: string | number | null = null;
-  code = 0;
-  /** The venue's error message, or why the frame was rejected. */
-  msg = '';
-}
-
-interface TradeTemplate {
-  symbol: string;
-  /** Everything up to the event time: `{"stream":"btcusdt@trade","data":{"e":"trade","E":`. */
-  prefix: string;
-  /** Between event time and trade id: `,"s":"BTCUSDT","t":`. */
-  mid: string;
-}
-
-const COMBINED = '{"stream":"';
-
 export class WireParser {
-  private last: TradeTemplate | null = null;
-  private readonly templates = new Map<string, TradeTemplate>();
+  private last: Template | null = null;
+  private readonly templates = new Map<string, Template>();
 
   parse(raw: string, out: WireFrame): FrameKind {
     let t = this.last;
     if (t === null || !raw.startsWith(t.prefix)) t = this.templateFor(raw);
-    if (t !== null && scanTrade(raw, t, out)) {
-      this.last = t;
-      return F_TRADE;
+    if (t !== null) {
+      const kind = scanTemplate(raw, t, out);
+      if (kind !== F_REJECT) {
+        this.last = t;
+        return kind;
+      }
     }
     return parseSlow(raw, out);
   }
 
-  /** The template for the trade stream this frame names, or null when it is not a combined `@trade` frame. */
-  private templateFor(raw: string): TradeTemplate | null {
+  /** The template of the stream this frame names, or null when it is not a combined trade / bookTicker frame. */
+  private templateFor(raw: string): Template | null {
     if (!raw.startsWith(COMBINED)) return null;
     const end = raw.indexOf('"', COMBINED.length);
     if (end < 0 || end - COMBINED.length > 64) return null;
     const name = raw.slice(COMBINED.length, end);
     let t = this.templates.get(name);
     if (t === undefined) {
-      if (!name.endsWith('@trade') || this.templates.size > 4096) return null;
-      const symbol = name.slice(0, -'@trade'.length).toUpperCase();
-      t = { symbol, prefix: `${COMBINED}${name}","data":{"e":"trade","E":`, mid: `,"s":"${symbol}","t":` };
-      this.templates.set(name, t);
+      if (this.templates.size > 4096) return null;
+      const made = makeTemplate(name);
+      if (made === null) return null;
+      this.templates.set(name, (t = made));
     }
     return raw.startsWith(t.prefix) ? t : null;
   }
-}
-
-/** The strict one-pass read of a templated trade frame; false means "not exactly this shape". */
-function scanTrade(raw: string, t: TradeTemplate, out: WireFrame): boolean {
-  const eventTime = intAt(raw, t.prefix.length);
-  if (eventTime !== eventTime) return false;
-  let i = scan.end;
-  if (!raw.startsWith(t.mid, i)) return false;
-  const id = intAt(raw, i + t.mid.length);
-  if (id !== id || !raw.startsWith(',"p":"', scan.end)) return false;
-  const price = decimalStringAt(raw, scan.end + 6);
-  if (!(price > 0) || !raw.startsWith(',"q":"', scan.end)) return false;
-  const size = decimalStringAt(raw, scan.end + 6);
-  if (!(size > 0) || !raw.startsWith(',"T":', scan.end)) return false;
-  const time = intAt(raw, scan.end + 5);
-  if (time !== time || !raw.startsWith(',"m":', scan.end)) return false;
-  const m = boolAt(raw, scan.end + 5);
-  if (m < 0) return false;
-  i = scan.end;
-  // "M" is documented as "Ignore": accept its absence.
-  if (raw.startsWith(',"M":', i)) {
-    if (boolAt(raw, i + 5) < 0) return false;
-    i = scan.end;
-  }
-  if (i + 2 !== raw.length || raw.charCodeAt(i) !== 125 || raw.charCodeAt(i + 1) !== 125) return false;
-  out.kind = F_TRADE;
-  out.symbol = t.symbol;
-  out.id = id;
-  out.price = price;
-  out.size = size;
-  out.time = time;
-  out.buyerMaker = m === 1;
-  return true;
 }
 
 type Obj = Record<string, unknown>;
