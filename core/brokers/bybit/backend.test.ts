@@ -3,11 +3,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../backend.js';
+import { BACKENDS, createDataBackend } from '../index.js';
 import { BybitBackend } from './backend.js';
 import { rig, until, type Rig } from './fake-backend.test-util.js';
 
 let r: Rig;
 afterEach(async () => r?.close());
+
+describe('bybit registration', () => {
+  it('is a datad-only backend (no brokerd: emsd answers paper), created by createDataBackend', async () => {
+    expect(BACKENDS.bybit).toEqual({ datad: true, brokerd: false });
+    r = await rig();
+    const b = createDataBackend('bybit', { seed: 1, rate: 1, cacheDir: r.dir, config: { rest_url: r.fake.restUrl, ws_url: r.fake.wsUrl }, log: () => {} });
+    expect(b).toBeInstanceOf(BybitBackend);
+    expect((await b.getMktInfo('ethusdt.linear.perp.bybit')).broker).toBe('bybit');
+    b.close();
+  });
+});
 
 describe('bybit backend against the fake venue: instruments', () => {
   it('getMktInfo maps spot and linear BTCUSDT with exact ticks and minimums, and writes the cache', async () => {

@@ -117,6 +117,21 @@ describe('bybit stream against the fake venue', () => {
     expect(r.logs.filter((l) => l.includes('rejected frame'))).toHaveLength(3);
   });
 
+  it('the frames of one queue drain reach the listener as one batch', async () => {
+    r = await rig({ rate: 1 });
+    const batches: number[] = [];
+    const stop = r.backend.streamQuotes('btcusdt.linear.perp.bybit', Date.now(), (_f, ticks) => batches.push(ticks.length));
+    await until('subscribed', () => r.fake.clients.size === 1 && [...r.fake.clients][0]!.topics.size === 2);
+    r.fake.pause();
+    await new Promise((res) => setTimeout(res, 50));
+    batches.length = 0;
+    const t0 = Date.now();
+    for (let i = 0; i < 40; i++) r.fake.sendRaw('linear', tradeFrame('linear', 'BTCUSDT', [{ id: 9_000_000 + i, price: '30000.10', size: '0.001', time: t0 + i, buy: true }], t0 + i, i));
+    await until('40 trades', () => batches.reduce((a, b) => a + b, 0) === 40);
+    expect(batches.length).toBeLessThan(10);
+    stop();
+  });
+
   it('unsubscribes when the last listener goes, and closes a connection left without topics', async () => {
     r = await rig();
     const a = listen('btcusdt.spot.bybit');

@@ -35,6 +35,8 @@ interface Sub {
   /** Time of the newest trade delivered (null before the first): where a resume's repair starts. */
   lastMs: number | null;
   subscribedMs: number;
+  /** Ticks parsed in this queue drain, handed over together (one feed write and one host message per drain). */
+  pending: Tick[];
 }
 
 /** Subscriptions of every market onto the category connections, and frames from them back to the listeners. */
@@ -45,6 +47,8 @@ export class BybitStreams {
   /** Counters of connections closed since (their sockets are gone). */
   private readonly retired = emptyStats();
   private readonly logs: LogLimiter;
+  private dirty: Sub[] = [];
+  private readonly flushSoon = () => this.flush();
 
   constructor(private readonly o: StreamsOptions) {
     this.logs = new LogLimiter(o.log);
@@ -56,7 +60,7 @@ export class BybitStreams {
     if (!sub) {
       const topics = topicsFor(target.category, target.symbol);
       const conn = this.conns[target.category].find((c) => c.fits(topics)) ?? this.open(target.category);
-      sub = { target, topics, conn, listeners: new Set(), lastMs: null, subscribedMs: Date.now() };
+      sub = { target, topics, conn, listeners: new Set(), lastMs: null, subscribedMs: Date.now(), pending: [] };
       this.subs.set(key, sub);
       conn.add(topics);
     }
@@ -133,7 +137,9 @@ export class BybitStreams {
       const sub = this.subs.get(marketKey(conn.category, out.symbol));
       if (!sub) return; // a frame for a topic just unsubscribed
       for (const t of out.ticks) if (t.type === 'trade' && (sub.lastMs === null || t.time > sub.lastMs)) sub.lastMs = t.time;
-      for (const l of sub.listeners) l.onTicks(sub.target.fqme, out.ticks);
+      // The socket queue delivers a drain's frames in one synchronous run: flush once after it.
+      if (sub.pending.length === 0 && this.dirty.push(sub) === 1) queueMicrotask(this.flushSoon);
+      for (const t of out.ticks) sub.pending.push(t);
     } else if (out.kind === 'rejected') {
       this.logs.line(`${name} rejected`, `${name}: rejected frame (${out.reason}): ${raw.slice(0, 160)}`);
     } else if (out.kind === 'control' && out.op === 'subscribe') {
@@ -141,6 +147,17 @@ export class BybitStreams {
       if (!out.success) this.refused(conn, out, asked);
     } else if (out.kind === 'control' && !out.success) {
       this.logs.line(`${name} ${out.op}`, `${name}: ${out.op} failed: ${out.message}`);
+    }
+  }
+
+  private flush(): void {
+    const dirty = this.dirty;
+    this.dirty = [];
+    for (const sub of dirty) {
+      const ticks = sub.pending;
+      sub.pending = [];
+      if (this.subs.get(marketKey(sub.target.category, sub.target.symbol)) !== sub) continue; // unsubscribed meanwhile
+      for (const l of sub.listeners) l.onTicks(sub.target.fqme, ticks);
     }
   }
 
