@@ -12,6 +12,8 @@ export interface HttpRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  /** The query string exactly as sent, without the `?` (what signed requests are verified over). */
+  rawQuery: string;
   headers: IncomingMessage['headers'];
   /** The raw body (form-encoded or JSON), '' for none. */
   body: string;
@@ -119,7 +121,7 @@ export class FakeVenue {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://x');
-    const r: HttpRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const r: HttpRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, rawQuery: url.search.slice(1), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
     this.httpLog.push(r);
     let reply: HttpReply | undefined;
     const fault = this.faults.find((f) => f.count > 0 && (typeof f.path === 'string' ? f.path === r.path : f.path.test(r.path)));
