@@ -8,7 +8,7 @@ import { SimBackend } from './sim/backend.js';
 export const BACKENDS: Record<string, BackendEndpoints> = {
   sim: { datad: true, brokerd: true },
   binance: { datad: true, brokerd: false },
-  kraken: { datad: true, brokerd: false },
+  kraken: { datad: true, brokerd: true },
   // Public market data only: Bybit orders go to paper.
   bybit: { datad: true, brokerd: false },
 };

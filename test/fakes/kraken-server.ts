@@ -56,11 +56,18 @@ interface Client {
   trade: Set<string>;
   ticker: Set<string>;
   lastSentAt: number;
+  lastQuote: Map<string, string>;
+}
+
+function quoteKeyOf(tape: TradeTape): string {
+  const q = tape.quote!;
+  return `${q.bid}/${q.bidSize}/${q.ask}/${q.askSize}`;
 }
 
 export type PrivateRoutes = {
   http(req: HttpRequest): HttpReply | undefined;
   ws(socket: WebSocket): void;
+  close?(): void;
 };
 
 export class FakeKraken {
@@ -70,7 +77,6 @@ export class FakeKraken {
   readonly received: unknown[] = [];
   pings = 0;
   private timer: NodeJS.Timeout | null = null;
-  private lastQuote = new Map<string, string>();
   /** Trade listeners (the private matching engine fills resting orders against the tape). */
   readonly onTrades: ((pair: FakePair, trades: TapeTrade[]) => void)[] = [];
   private priv: PrivateRoutes | null = null;
@@ -137,6 +143,7 @@ export class FakeKraken {
   async close(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.priv?.close?.();
     await this.venue.close();
   }
 
@@ -181,7 +188,7 @@ export class FakeKraken {
       ws.close(1008, 'unknown path');
       return;
     }
-    const c: Client = { ws, trade: new Set(), ticker: new Set(), lastSentAt: Date.now() };
+    const c: Client = { ws, trade: new Set(), ticker: new Set(), lastSentAt: Date.now(), lastQuote: new Map() };
     this.clients.add(c);
     ws.on('close', () => this.clients.delete(c));
     ws.on('message', (data) => {
@@ -234,7 +241,10 @@ export class FakeKraken {
       if (snapshot !== true) continue;
       const tape = this.tape(symbol);
       if (channel === 'trade') this.send(c, tradeFrame('snapshot', symbol, tape.trades.slice(-50).map((t) => this.frameTrade(symbol, t))));
-      else if (tape.quote) this.send(c, this.ticker('snapshot', symbol));
+      else if (tape.quote) {
+        c.lastQuote.set(symbol, quoteKeyOf(tape));
+        this.send(c, this.ticker('snapshot', symbol));
+      }
     }
   }
 
@@ -257,12 +267,14 @@ export class FakeKraken {
       if (fresh.length) for (const l of this.onTrades) l(pair, fresh);
       const frame = fresh.length ? tradeFrame('update', symbol, fresh.map((t) => this.frameTrade(symbol, t))) : null;
       const q = tape.quote ? this.ticker('update', symbol) : null;
-      const quoteKey = q && `${tape.quote!.bid}/${tape.quote!.bidSize}/${tape.quote!.ask}/${tape.quote!.askSize}`;
-      const quoteChanged = quoteKey !== null && quoteKey !== this.lastQuote.get(symbol);
-      if (quoteKey) this.lastQuote.set(symbol, quoteKey);
+      const quoteKey = q && quoteKeyOf(tape);
       for (const c of this.clients) {
         if (frame && c.trade.has(symbol)) this.send(c, frame);
-        if (quoteChanged && c.ticker.has(symbol)) this.send(c, q!);
+        // event_trigger bbo: a client hears the quote when it differs from the one it last got.
+        if (quoteKey && c.ticker.has(symbol) && c.lastQuote.get(symbol) !== quoteKey) {
+          c.lastQuote.set(symbol, quoteKey);
+          this.send(c, q!);
+        }
       }
     }
     for (const c of this.clients) {

@@ -134,7 +134,6 @@ const VENUES: VenueCase[] = [
     name: 'kraken',
     samples: KRAKEN_DOCS,
     make: kraken,
-    knownGap: 'a ticker with a zero or negative bid_qty/ask_qty yields bsize/asize ticks of that size; a ticker that changes nothing is taken without a counter',
   },
 ];
 

@@ -46,6 +46,11 @@ export interface FrameCounters {
   duplicates: number;
 }
 
+/** A finite number above zero (JSON.parse turns 1e999 into Infinity). */
+function positive(v: unknown): v is number {
+  return typeof v === 'number' && v > 0 && v < Infinity;
+}
+
 export class PublicFrames {
   private readonly symbols = new Map<string, Tracked>();
   readonly counters: FrameCounters = { rejected: 0, duplicates: 0 };
@@ -98,8 +103,9 @@ export class PublicFrames {
   }
 
   private data(m: Record<string, unknown>, raw: string): Record<string, unknown>[] | null {
-    if ((m.type !== 'snapshot' && m.type !== 'update') || !Array.isArray(m.data)) {
-      this.reject(`${String(m.channel)} frame without type/data`, raw);
+    // An empty data array carries nothing (Kraken sends entries or nothing at all): counted, so nothing is silent.
+    if ((m.type !== 'snapshot' && m.type !== 'update') || !Array.isArray(m.data) || m.data.length === 0) {
+      this.reject(`${String(m.channel)} frame without type or entries`, raw);
       return null;
     }
     return m.data as Record<string, unknown>[];
@@ -131,7 +137,7 @@ export class PublicFrames {
   private trade(symbol: unknown, id: number, price: number, qty: number, time: number, raw: string): void {
     const t = typeof symbol === 'string' ? this.symbols.get(symbol) : undefined;
     if (!t) return this.reject(`trade for an unsubscribed symbol ${JSON.stringify(symbol)}`, raw);
-    if (!(price > 0) || !(qty >= 0)) return this.reject('trade with a non-positive price or negative qty', raw);
+    if (!positive(price) || !positive(qty)) return this.reject('trade with a price or qty that is not a positive number', raw);
     if (id <= t.lastId) {
       this.counters.duplicates++;
       return;
@@ -160,8 +166,8 @@ export class PublicFrames {
         continue;
       }
       const { bid, bid_qty: bidQty, ask, ask_qty: askQty } = d;
-      if (typeof bid !== 'number' || typeof ask !== 'number' || typeof bidQty !== 'number' || typeof askQty !== 'number' || !(bid > 0 && ask > 0)) {
-        this.reject('malformed ticker entry', raw);
+      if (!positive(bid) || !positive(ask) || !positive(bidQty) || !positive(askQty)) {
+        this.reject('ticker entry without positive bid, bid_qty, ask and ask_qty', raw);
         continue;
       }
       const ts = isoMs(d.timestamp);
@@ -175,7 +181,9 @@ export class PublicFrames {
       t.bidQty = bidQty;
       t.ask = ask;
       t.askQty = askQty;
+      // With event_trigger bbo an update that changes nothing is a resend: counted like a duplicate trade.
       if (ticks.length) this.ev.ticks(t.fqme, ticks);
+      else this.counters.duplicates++;
     }
   }
 

@@ -143,6 +143,12 @@ export function pairsFromAssetPairs(result: Record<string, AssetPairInfo>): { pa
   return { pairs, skipped };
 }
 
+/** The fqme of a v2 symbol, assuming altname = the v1 wsname without '/': BTC/USD -> xbtusd.spot.kraken. */
+export function fqmeOfSymbol(symbol: string): string {
+  const v1 = Object.fromEntries(Object.entries(V2_ASSET).map(([a, b]) => [b, a]));
+  return fqmeOf(symbol.split('/').map((a) => v1[a] ?? a).join(''));
+}
+
 /** The v2 symbol of a market we were handed by fqme (brokerd gets MktPairs from datad). */
 export function symbolOfMkt(mkt: MktPair): string {
   if (/^[A-Z0-9]+\/[A-Z0-9]+$/.test(mkt.bsMktid)) return mkt.bsMktid;
