@@ -7,7 +7,7 @@ import { SimBackend } from './sim/backend.js';
 /** Backends this build knows, with the endpoint groups each declares (piker's `_eps`). */
 export const BACKENDS: Record<string, BackendEndpoints> = {
   sim: { datad: true, brokerd: true },
-  binance: { datad: true, brokerd: false },
+  binance: { datad: true, brokerd: true },
   kraken: { datad: true, brokerd: true },
   // Public market data only: Bybit orders go to paper.
   bybit: { datad: true, brokerd: false },

@@ -128,7 +128,6 @@ const VENUES: VenueCase[] = [
     name: 'binance',
     samples: BINANCE_DOCS,
     make: binance,
-    knownGap: 'a bookTicker at or below the last update id, and a frame for a symbol not subscribed, are dropped without a counter',
   },
   {
     name: 'kraken',

@@ -35,11 +35,13 @@ describe('BinanceFrameHandler', () => {
   });
 
   it('turns bookTicker into bid/ask ticks, bsize/asize when only the size moved, and drops older book states', () => {
-    const { h, out } = handler();
+    const { h, out, stats } = handler();
     h.onFrame(quote(100, '99.5', '1', '100.5', '2'), 42);
     h.onFrame(quote(101, '99.5', '3', '100.6', '2'), 43);
     h.onFrame(quote(100, '1', '1', '2', '2'), 44);
+    h.onFrame(quote(102, '0', '0', '0', '0'), 45);
     h.flush();
+    expect(stats).toMatchObject({ duplicates: 1, rejected: 1 });
     expect(out[0]!.ticks).toEqual([
       { type: 'bid', price: 99.5, size: 1, time: 42 },
       { type: 'ask', price: 100.5, size: 2, time: 42 },
@@ -62,12 +64,12 @@ describe('BinanceFrameHandler', () => {
     expect(stats.duplicates).toBe(1);
   });
 
-  it('counts rejects, logs them rate-limited with the count of the rest, and ignores unsubscribed symbols', () => {
+  it('counts rejects (and frames of symbols not subscribed), logs them rate-limited with the count of the rest', () => {
     const { h, stats, out, lines } = handler();
     for (let i = 0; i < 5; i++) h.onFrame('{"broken', 0);
     h.onFrame(spotTradeFrame('SOLUSDT', { id: 1, price: '1', size: '1', time: 1, buyerMaker: false }), 0);
     h.flush();
-    expect(stats.rejected).toBe(5);
+    expect(stats.rejected).toBe(6);
     expect(out).toEqual([]);
     expect(lines.filter((l) => l.includes('rejected frame'))).toHaveLength(2);
     expect(lines.some((l) => /SOLUSDT, which is not subscribed/.test(l))).toBe(true);

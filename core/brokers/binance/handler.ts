@@ -87,17 +87,24 @@ export class BinanceFrameHandler {
       this.push(s, { type: 'trade', price: f.price, size: f.size, time: f.time });
     } else if (kind === F_QUOTE) {
       const s = this.feedOf(f.symbol);
-      if (s === null || f.id <= s.lastUpdateId) return;
+      if (s === null) return;
+      if (f.id <= s.lastUpdateId) {
+        // A book state we already have or one older (the other connection of a roll-over, a resend).
+        this.o.stats.duplicates++;
+        return;
+      }
+      // An empty side (price or size 0) has no quote to show: it is skipped, the other side still goes out.
+      const bid = f.bid > 0 && f.bidSize > 0;
+      const ask = f.ask > 0 && f.askSize > 0;
+      if (!bid && !ask) return this.reject('bookTicker with neither side', raw);
       s.lastUpdateId = f.id;
       const time = f.time > 0 ? f.time : recvMs;
-      // An empty side (price 0) has no quote to show: it is skipped, the other side still goes out.
-      if (f.bid > 0) this.push(s, { type: f.bid === s.bid ? 'bsize' : 'bid', price: f.bid, size: f.bidSize, time });
-      if (f.ask > 0) this.push(s, { type: f.ask === s.ask ? 'asize' : 'ask', price: f.ask, size: f.askSize, time });
-      s.bid = f.bid;
-      s.ask = f.ask;
+      if (bid) this.push(s, { type: f.bid === s.bid ? 'bsize' : 'bid', price: f.bid, size: f.bidSize, time });
+      if (ask) this.push(s, { type: f.ask === s.ask ? 'asize' : 'ask', price: f.ask, size: f.askSize, time });
+      if (bid) s.bid = f.bid;
+      if (ask) s.ask = f.ask;
     } else if (kind === F_REJECT) {
-      this.o.stats.rejected++;
-      this.o.logs.line('reject', `${this.o.name}: rejected frame (${f.msg}): ${raw.slice(0, 160)}`);
+      this.reject(f.msg, raw);
     } else {
       this.o.onControl?.(kind, f);
     }
@@ -117,13 +124,19 @@ export class BinanceFrameHandler {
     }
   }
 
+  private reject(why: string, raw: string): void {
+    this.o.stats.rejected++;
+    this.o.logs.line('reject', `${this.o.name}: rejected frame (${why}): ${raw.slice(0, 160)}`);
+  }
+
   private feedOf(symbol: string): SymbolFeed | null {
     const last = this.last;
     if (last !== null && last.symbol === symbol) return last;
     const s = this.feeds.get(symbol);
     if (s === undefined) {
-      // In flight after an UNSUBSCRIBE, or a stream we never asked for: not malformed, but said.
-      this.o.logs.line('unsubscribed', `${this.o.name}: frame for ${symbol}, which is not subscribed here (ignored)`);
+      // In flight after an UNSUBSCRIBE, or a stream we never asked for: nothing to deliver it to; counted.
+      this.o.stats.rejected++;
+      this.o.logs.line('unsubscribed', `${this.o.name}: frame for ${symbol}, which is not subscribed here (counted as rejected)`);
       return null;
     }
     this.last = s;
