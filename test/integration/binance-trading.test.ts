@@ -135,4 +135,40 @@ describe('Binance dialog against the fake venue: orders', () => {
     expect(mine.filter((m) => m.type === 'ack')).toHaveLength(1);
     expect(mine.filter((m) => m.type === 'error')).toHaveLength(0);
   });
+
+  it('modifies a partly filled order to a replacement for what remains, with the totals carried over', async () => {
+    const far = normDec(subDec(lastPrice(rig), '5000'));
+    const o = order({ price: far, size: '0.01' });
+    dialog.handle(o);
+    await until(() => types(about(msgs, o.oid)).includes('status:open'));
+    const first = (about(msgs, o.oid)[0] as { reqid: string }).reqid;
+    rig.priv.engine.fill(rig.priv.engine.orders.get(Number(first))!, '0.004');
+    await until(() => types(about(msgs, o.oid)).includes('fill'));
+    dialog.handle({ ...o, price: normDec(subDec(far, '10')), size: '0.012', reqid: first });
+    await until(() => about(msgs, o.oid).filter((m) => m.type === 'ack').length === 2);
+    await until(() => about(msgs, o.oid).at(-1)?.type === 'status');
+    const second = (about(msgs, o.oid).filter((m) => m.type === 'ack')[1] as { reqid: string }).reqid;
+    expect(rig.priv.engine.orders.get(Number(second))).toMatchObject({ clientOrderId: o.oid, origQty: '0.008', status: 'NEW' });
+    expect(about(msgs, o.oid).at(-1)).toMatchObject({ type: 'status', status: 'open', reqid: second, filled: '0.004', remaining: '0.008' });
+    expect(types(about(msgs, o.oid))).toEqual(['ack', 'status:open', 'fill', 'status:open', 'ack', 'status:open']);
+  });
+
+  it('reports -2011 for a cancel of an order that already filled, and how it ended', async () => {
+    const o = order({ price: normDec(addDec(lastPrice(rig), '30')), size: '0.001' });
+    dialog.handle(o);
+    await until(() => types(about(msgs, o.oid)).includes('status:closed'), 8_000, 'filled');
+    const reqid = (about(msgs, o.oid)[0] as { reqid: string }).reqid;
+    dialog.handle({ oid: o.oid, time: Date.now(), account: 'live', reqid });
+    await until(() => types(about(msgs, o.oid)).includes('error'));
+    expect(about(msgs, o.oid).filter((m) => m.type === 'error')).toEqual([{ type: 'error', reason: 'Binance -2011: Unknown order sent.', fqme: BTC, oid: o.oid, reqid }]);
+    expect(types(about(msgs, o.oid)).filter((t) => t === 'status:closed')).toHaveLength(1);
+  });
+
+  it('refuses orders for USD-M markets: brokerd.binance trades spot', async () => {
+    rig.markets.set('btcusdt.usdtm.perp.binance', { ...rig.markets.get(BTC)!, fqme: 'btcusdt.usdtm.perp.binance', venue: 'usdtm', expiry: 'perp' });
+    const o = order({ fqme: 'btcusdt.usdtm.perp.binance', price: '50000', size: '0.01' });
+    dialog.handle(o);
+    await until(() => about(msgs, o.oid).length > 0);
+    expect(about(msgs, o.oid)).toEqual([{ type: 'error', reason: 'btcusdt.usdtm.perp.binance: brokerd.binance trades spot only', fqme: o.fqme, oid: o.oid, reqid: null }]);
+  });
 });
