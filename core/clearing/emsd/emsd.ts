@@ -556,7 +556,7 @@ export class Emsd implements Service {
   private async reconcileWith(broker: string, working: OrderRecord[]): Promise<void> {
     const v = await this.tradeVenue(working[0]!.order.fqme, broker);
     if (!(v instanceof BrokerdRemoteService)) return;
-    const ledger = await this.ledger(broker, v.dialog.account);
+    const account = v.dialog.account;
     const report = await reconcile(
       {
         broker,
@@ -565,7 +565,7 @@ export class Emsd implements Service {
         deliver: (m) => this.serial(() => this.onBrokerd(broker, m)),
         resend: (m) => v.handle(m),
         adopt: (reqid) => this.serial(() => this.adopt(broker, reqid, v.dialog.account)),
-        positions: () => ledger.positions().map((p) => ({ fqme: p.fqme, size: p.size })),
+        positions: async () => (await this.positions()).filter((p) => p.broker === broker && p.account === account).map((p) => ({ fqme: p.fqme, size: p.size })),
         market: (f) => this.markets.get(f),
         now: this.now,
       },

@@ -15,8 +15,8 @@ export interface ReconcileHost {
   /** Sends an order the venue never received (same client order id: idempotent at the venue). */
   resend(msg: BrokerdOrder): void;
   adopt(reqid: string): Promise<void>;
-  /** Live positions by fqme as the ledger holds them (exact decimals). */
-  positions(): { fqme: string; size: string }[];
+  /** Live positions by fqme as the ledger holds them once fills on their way to it have landed (exact decimals). */
+  positions(): Promise<{ fqme: string; size: string }[]>;
   market(fqme: string): MktPair | undefined;
   now(): number;
 }
@@ -82,7 +82,7 @@ async function settle(host: ReconcileHost, rec: OrderRecord, vo: VenueOrder): Pr
 async function comparePositions(host: ReconcileHost): Promise<ReconcileReport['differences']> {
   const balances = await host.dialog.balances();
   const out: ReconcileReport['differences'] = [];
-  for (const p of host.positions()) {
+  for (const p of await host.positions()) {
     const asset = host.market(p.fqme)?.dst.name;
     if (!asset) continue;
     const venue = balances[asset] ?? '0';
