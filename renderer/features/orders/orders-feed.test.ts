@@ -4,7 +4,7 @@ import type { Order, Status, StatusResp } from '../../../core/protocol/orders.js
 import { FakeHost, settle } from '../../client/fake-host.js';
 import { EMPTY_ORDERS } from '../../lib/orders-reducer.js';
 import { useOrders } from '../../stores/orders.js';
-import { attachOrdersFeed } from './orders-feed.js';
+import { attachOrdersFeed, reconcileText } from './orders-feed.js';
 
 const order = (oid: string, over: Partial<Order> = {}): Order => ({
   action: 'buy',
@@ -109,5 +109,15 @@ describe('orders feed', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(h.calls('orders.active')).toHaveLength(2);
     expect(useOrders.getState().working.a).toMatchObject({ order: { price: '50000' }, prev: null });
+  });
+});
+
+describe('reconcileText', () => {
+  it('says how many orders the venue settled, and each position that differs', () => {
+    const base = { broker: 'binance', account: 'live', time: 0, orders: [{ oid: 'a', outcome: 'filled' }, { oid: 'b', outcome: 'adopted' }] };
+    expect(reconcileText({ ...base, differences: [] })).toBe('binance: 2 orders reconciled with the venue; positions match');
+    expect(reconcileText({ ...base, orders: [base.orders[0]!], differences: [{ fqme: 'btcusdt.spot.binance', asset: 'btc', ledger: '0.02', venue: '0.51998' }] })).toBe(
+      'binance: 1 order reconciled with the venue; positions differ: btc ledger 0.02, venue 0.51998',
+    );
   });
 });

@@ -1,4 +1,5 @@
 import type { ApiClient } from '../../../core/protocol/client.js';
+import type { ReconcileReport } from '../../../core/protocol/messages.js';
 import { errorMessage, isConnectionLoss } from '../../lib/errors.js';
 import { useOrders } from '../../stores/orders.js';
 
@@ -40,6 +41,10 @@ export function attachOrdersFeed(client: ApiClient, opts: OrdersFeedOptions = {}
       store().alertFired(a);
       notify(`alert ${a.fqme}`, `price crossed ${a.price}`);
     }),
+    client.on('reconcile', (r) => {
+      store().notify(reconcileText(r), r.differences.length ? 'warn' : 'info');
+      void loadActive();
+    }),
   ];
   void loadActive();
   client.call('accounts.list', {}).then((l) => !closed && store().setAccounts(l), quiet('accounts'));
@@ -50,6 +55,14 @@ export function attachOrdersFeed(client: ApiClient, opts: OrdersFeedOptions = {}
     for (const off of offs) off();
     if (resync) clearTimeout(resync);
   };
+}
+
+/** One line a trader reads at a glance: what the venue said about our orders, and where positions disagree. */
+export function reconcileText(r: ReconcileReport): string {
+  const orders = `${r.broker}: ${r.orders.length} order${r.orders.length === 1 ? '' : 's'} reconciled with the venue`;
+  if (!r.differences.length) return `${orders}; positions match`;
+  const diffs = r.differences.map((d) => `${d.asset} ledger ${d.ledger}, venue ${d.venue}`).join('; ');
+  return `${orders}; positions differ: ${diffs}`;
 }
 
 /** A failed load is logged, not shown: the status bar already says when the connection is gone. */
