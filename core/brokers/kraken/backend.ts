@@ -16,8 +16,6 @@ export interface KrakenBackendOptions {
   pingMs?: number;
 }
 
-const SEARCH_WAIT_MS = 3_000;
-
 const DEFAULTS = {
   rest_url: 'https://api.kraken.com',
   ws_url: 'wss://ws.kraken.com/v2',
@@ -92,21 +90,8 @@ export class KrakenBackend implements DataBackend {
     return (await this.pair(fqme)).mkt;
   }
 
-  /**
-   * Searches the table. Without one yet (first start, venue slow or unreachable) it waits at most SEARCH_WAIT_MS
-   * so one venue cannot hold up a search over every backend; the answer is then empty and the reason logged.
-   */
   async searchSymbols(pattern: string, limit: number): Promise<SymbolMatch[]> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), SEARCH_WAIT_MS)));
-    try {
-      if ((await Promise.race([this.instruments.ready(), timeout])) === 'timeout') {
-        this.ctx.log(`kraken: no instrument table yet after ${SEARCH_WAIT_MS} ms; search answers empty`);
-        return [];
-      }
-    } finally {
-      clearTimeout(timer);
-    }
+    await this.instruments.ready();
     return searchSymbols(this.searchItems(), pattern, limit);
   }
 

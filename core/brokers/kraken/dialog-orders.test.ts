@@ -74,24 +74,29 @@ describe('kraken brokerd dialog: orders', () => {
     expect(of(msgs, 'error')[0]).toMatchObject({ reason: 'EOrder:Unknown order', reqid, oid: o.oid, fqme: 'xbtusd.spot.kraken' });
   });
 
-  it('rejects with the venue reason: insufficient funds, below minimum, rate limit, unknown market', async () => {
+  it('rejects with the venue reason: insufficient funds, below minimum, rate limit, invalid arguments, unknown market', async () => {
     const { d, msgs } = await connected(h);
     const bid = quote().bid;
     const big = order({ action: 'buy', price: bid, size: '100' });
     const tiny = order({ action: 'buy', price: bid, size: '0.00001' });
     const limited = order({ action: 'buy', price: bid, size: '0.01' });
     const nowhere = order({ action: 'buy', price: '1', size: '1', fqme: 'dogeusd.spot.kraken' });
+    const malformed = order({ action: 'sell', price: bid, size: '0.01' });
     h.priv.failNext('add_order', 'EOrder:Rate limit exceeded');
     d.handle(limited);
     d.handle(big);
     d.handle(tiny);
     d.handle(nowhere);
     await until('errors', () => of(msgs, 'error').length === 4);
+    h.priv.failNext('add_order', 'EGeneral:Invalid arguments');
+    d.handle(malformed);
+    await until('errors', () => of(msgs, 'error').length === 5);
     const byOid = new Map(of(msgs, 'error').map((e) => [e.oid, e]));
     expect(byOid.get(big.oid)).toEqual({ type: 'error', reason: 'EOrder:Insufficient funds', fqme: 'xbtusd.spot.kraken', oid: big.oid, reqid: null });
     expect(byOid.get(tiny.oid)!.reason).toBe('EOrder:Order minimum not met');
     expect(byOid.get(limited.oid)!.reason).toBe('EOrder:Rate limit exceeded');
     expect(byOid.get(nowhere.oid)!.reason).toMatch(/unknown market dogeusd\.spot\.kraken/);
+    expect(byOid.get(malformed.oid)!.reason).toBe('EGeneral:Invalid arguments');
     expect(of(msgs, 'ack')).toEqual([]);
     expect(h.priv.engine.orders.size).toBe(0);
   });

@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { subDec } from '../../protocol/decimal.js';
+import WebSocket from 'ws';
 import { canon } from './executions.js';
+import { createKrakenDialog } from './index.js';
 import { API_KEY, API_SECRET, connected, of, offQuote, order, startHarness, until, type Harness } from './dialog.test-util.js';
 
 let h: Harness;
@@ -100,6 +102,25 @@ describe('kraken brokerd dialog: restart, credentials, nonces', () => {
       for (const line of h.logs) expect(line).not.toContain(secret);
       for (const m of msgs) expect(JSON.stringify(m)).not.toContain(secret);
     }
+  });
+
+  it('the fake checks WS tokens: a subscription with a token it never issued is refused', async () => {
+    const ws = new WebSocket(h.fake.wsAuthUrl);
+    const answers: string[] = [];
+    ws.on('message', (d) => answers.push(d.toString()));
+    await new Promise((r) => ws.on('open', r));
+    ws.send(JSON.stringify({ method: 'subscribe', params: { channel: 'executions', token: 'forged' }, req_id: 1 }));
+    await until('answer', () => answers.length > 0);
+    expect(JSON.parse(answers[0]!)).toMatchObject({ method: 'subscribe', success: false, error: 'ESession:Invalid session', req_id: 1 });
+    ws.close();
+  });
+
+  it('createKrakenDialog: null without credentials, a dialog on the configured URLs with them', () => {
+    const section = { rest_url: h.fake.restUrl, ws_url: h.fake.wsUrl, ws_auth_url: h.fake.wsAuthUrl, api_key: '', api_secret: API_SECRET };
+    expect(createKrakenDialog(section, () => undefined, () => {})).toBeNull();
+    expect(createKrakenDialog({ ...section, api_key: API_KEY, api_secret: '' }, () => undefined, () => {})).toBeNull();
+    const d = createKrakenDialog({ ...section, api_key: API_KEY }, () => undefined, () => {});
+    expect(d).toMatchObject({ broker: 'kraken', account: 'live' });
   });
 
   it('keeps nonces strictly increasing for concurrent calls and across dialogs on one key', async () => {
