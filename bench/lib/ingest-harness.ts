@@ -39,18 +39,33 @@ export function batches<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Sorted wall times (ms) of `runs` runs of `body` after one warm-up run; each run gets fresh state from `setup`. */
-export function timeRuns<S>(note: (line: string) => void, runs: number, setup: () => S, body: (s: S) => void, check?: (s: S) => void): number[] {
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
+ * Sorted wall times (ms) of `runs` runs of `body` after one warm-up run; each run gets fresh state from `setup`.
+ * With `cpu`, each run's process CPU time (ms) is pushed there too: on a loaded machine wall time also counts the
+ * time other processes had the core, CPU time does not (it includes GC threads, and the parent thread's little).
+ */
+export function timeRuns<S>(note: (line: string) => void, runs: number, setup: () => S, body: (s: S) => void, check?: (s: S) => void, cpu?: number[]): number[] {
   const ms: number[] = [];
   for (let r = 0; r <= runs; r++) {
     const s = setup();
+    const c0 = cpuMs();
     const t0 = performance.now();
     body(s);
     const dt = performance.now() - t0;
+    const dc = cpuMs() - c0;
     check?.(s);
-    if (r > 0) ms.push(dt);
+    if (r > 0) {
+      ms.push(dt);
+      cpu?.push(dc);
+    }
   }
-  note(`runs (ms, in order): ${ms.map((m) => m.toFixed(0)).join(' ')}`);
+  note(`runs (ms, in order): ${ms.map((m) => m.toFixed(0)).join(' ')}${cpu ? `; cpu ms ${cpu.map((m) => m.toFixed(0)).join(' ')}` : ''}`);
+  cpu?.sort((a, b) => a - b);
   return ms.sort((a, b) => a - b);
 }
 

@@ -15,18 +15,23 @@ export * from './frame.js';
  * JSON.parse and an explicit shape check; what fails that is a reject with a reason, never a throw.
  */
 export class WireParser {
+  /** The two templates used last: a symbol's trades and quotes interleave, so both stay at hand. */
   private last: Template | null = null;
+  private prev: Template | null = null;
   private readonly templates = new Map<string, Template>();
 
   parse(raw: string, out: WireFrame): FrameKind {
     let t = this.last;
-    if (t === null || !raw.startsWith(t.prefix)) t = this.templateFor(raw);
+    if (t === null || !raw.startsWith(t.prefix)) {
+      t = this.prev !== null && raw.startsWith(this.prev.prefix) ? this.prev : this.templateFor(raw);
+      if (t !== null) {
+        this.prev = this.last;
+        this.last = t;
+      }
+    }
     if (t !== null) {
       const kind = scanTemplate(raw, t, out);
-      if (kind !== F_REJECT) {
-        this.last = t;
-        return kind;
-      }
+      if (kind !== F_REJECT) return kind;
     }
     return parseSlow(raw, out);
   }
