@@ -47,10 +47,13 @@ function key(s: string, i: number, k: string): number {
 
 /** A string's contents from `i` (just after its quote) to the next quote; -1 on an escape or end of text. */
 function stringEnd(s: string, i: number): number {
-  const q = s.indexOf('"', i);
-  if (q < 0) return -1;
-  const b = s.indexOf('\\', i);
-  return b >= 0 && b < q ? -1 : q;
+  // A short loop, not indexOf('\\'): that would scan the rest of the frame for every string.
+  for (let n = s.length; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 34) return i;
+    if (c === 92) return -1;
+  }
+  return -1;
 }
 
 export const TRADE_PREFIX = '{"channel":"trade","type":"';
