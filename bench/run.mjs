@@ -14,6 +14,7 @@ const BENCHES = [
   { name: 'ingest', file: 'datad-ingest.ts', what: 'datad.ingest.*: trades/s through parse + normalize + OHLC update in one worker' },
   { name: 'binance-ingest', file: 'binance-ingest.ts', what: 'binance.ingest: Binance stream frames through the backend frame handler -> Feed.ingest in one worker' },
   { name: 'kraken-ingest', file: 'kraken-ingest.ts', what: 'kraken.ingest: Kraken WS v2 frames through the stream frame handler -> Feed.ingest in one worker' },
+  { name: 'bybit-ingest', file: 'bybit-ingest.ts', what: 'bybit.ingest: Bybit publicTrade frames through the frame parser -> Feed.ingest in one worker' },
   { name: 'history', file: 'host-history.ts', what: 'sim.history, memory.host: 1M 1 m bars into a host buffer' },
   { name: 'chart', file: 'chart-1m.ts', what: 'chart.1m_bars.*: first paint and frame times, windowed vs naive' },
   { name: 'memory', file: 'memory.ts', what: 'memory.renderer, memory.bytes_per_bar' },

@@ -276,7 +276,7 @@ export class FakeBybit {
 const coins = (symbol: string) => ({ baseCoin: symbol.replace(/USDT$/, ''), quoteCoin: 'USDT' });
 
 /** A spot instruments-info entry shaped like the documented BTCUSDT one. */
-function spotEntry(s: FakeBybitSymbol): unknown {
+export function spotEntry(s: FakeBybitSymbol): unknown {
   return {
     symbolId: 9,
     symbol: s.symbol,
@@ -293,7 +293,7 @@ function spotEntry(s: FakeBybitSymbol): unknown {
 }
 
 /** A linear instruments-info entry shaped like the documented BTCUSDT perpetual. */
-function linearEntry(s: FakeBybitSymbol): unknown {
+export function linearEntry(s: FakeBybitSymbol): unknown {
   return {
     symbol: s.symbol,
     symbolId: 5,

@@ -2,6 +2,7 @@ import { isDecimal } from '../../protocol/decimal.js';
 import type { Tick } from '../../protocol/types.js';
 import { isSymbol, type Category } from './names.js';
 import { TradeIds } from './trade-ids.js';
+import { ScannedTrade, scanTradeFrame } from './trade-scan.js';
 
 /**
  * What one raw frame from a Bybit public stream came to. Every frame has exactly one outcome and each outcome
@@ -57,12 +58,16 @@ export class BybitFrameParser {
 
   constructor(
     readonly category: Category,
-    private readonly dedupeWindow = 20_000,
+    private readonly dedupeWindow = 4_096,
+    /** Read publicTrade frames with the one-pass scanner (off: always JSON.parse, for comparing the two). */
+    private readonly scan = true,
   ) {}
 
   handle(raw: string): FrameOutcome {
     this.counters.frames++;
     try {
+      const scanned = this.scan ? scanTradeFrame(raw) : null;
+      if (scanned) return this.onTopic(scanned as unknown as Obj, scanned.topic);
       let msg: unknown;
       try {
         msg = JSON.parse(raw);
@@ -161,12 +166,14 @@ export class BybitFrameParser {
 }
 
 function trade(e: unknown, symbol: string): { id: string; tick: Tick } | string {
-  if (!isObj(e)) return 'a trade is not an object';
+  if (!isObj(e) && !(e instanceof ScannedTrade)) return 'a trade is not an object';
   if (e.s !== symbol) return `symbol ${String(e.s).slice(0, 20)}`;
   const id = e.i;
   if (typeof id !== 'string' || id.length === 0 || id.length > 64) return `trade id ${String(id).slice(0, 20)}`;
-  const price = positive(e.p);
-  const size = positive(e.v);
+  // A scanned trade has its plain decimals read already (the same doubles Number() gives).
+  const scanned = e instanceof ScannedTrade;
+  const price = scanned && e.pn > 0 ? e.pn : positive(e.p);
+  const size = scanned && e.vn > 0 ? e.vn : positive(e.v);
   if (Number.isNaN(price) || Number.isNaN(size)) return `price ${String(e.p).slice(0, 20)} / size ${String(e.v).slice(0, 20)}`;
   if (!isTime(e.T)) return `time ${String(e.T).slice(0, 20)}`;
   return { id, tick: { type: 'trade', price, size, time: e.T } };
