@@ -97,6 +97,11 @@ describe('kraken brokerd dialog: orders', () => {
     expect(byOid.get(limited.oid)!.reason).toBe('EOrder:Rate limit exceeded');
     expect(byOid.get(nowhere.oid)!.reason).toMatch(/unknown market dogeusd\.spot\.kraken/);
     expect(byOid.get(malformed.oid)!.reason).toBe('EGeneral:Invalid arguments');
+    // A price that is not a plain decimal never reaches the wire (nor throws at emsd).
+    const sent = h.priv.requests.length;
+    d.handle(order({ action: 'buy', price: '1e5', size: '0.01' }));
+    expect(of(msgs, 'error').at(-1)!.reason).toMatch(/limit_price must be a plain decimal/);
+    expect(h.priv.requests).toHaveLength(sent);
     expect(of(msgs, 'ack')).toEqual([]);
     expect(h.priv.engine.orders.size).toBe(0);
   });

@@ -133,21 +133,33 @@ export class KrakenDialog implements TradeDialog {
   }
 
   private send(id: number, p: Pending): void {
-    const token = this.token?.value;
     let frame: string;
-    if (p.kind === 'add') {
-      const o = p.order;
-      frame = stringifyWithNumbers({ method: 'add_order', params: { order_type: 'limit', side: o.action, limit_price: o.price, order_qty: o.size, symbol: p.symbol, cl_ord_id: o.oid, token }, req_id: id }, NUMERIC);
-    } else if (p.kind === 'amend') {
-      const o = p.order;
-      frame = stringifyWithNumbers({ method: 'amend_order', params: { order_id: o.reqid, order_qty: o.size, limit_price: o.price, token }, req_id: id }, NUMERIC);
-    } else frame = JSON.stringify({ method: 'cancel_order', params: { order_id: [p.cancel.reqid], token }, req_id: id });
+    try {
+      frame = this.frameOf(id, p);
+    } catch (e) {
+      // Not a plain decimal price or size: refused here with the reason, never thrown at emsd.
+      this.pending.delete(id);
+      return this.failPending(p, (e as Error).message);
+    }
     p.sent = this.socket?.send(frame) ?? false;
     if (!p.sent) return;
     p.tries++;
     clearTimeout(p.timer);
     p.timer = setTimeout(() => this.onAnswerTimeout(id), this.o.answerTimeoutMs ?? 10_000);
     p.timer.unref?.();
+  }
+
+  private frameOf(id: number, p: Pending): string {
+    const token = this.token?.value;
+    if (p.kind === 'add') {
+      const o = p.order;
+      return stringifyWithNumbers({ method: 'add_order', params: { order_type: 'limit', side: o.action, limit_price: o.price, order_qty: o.size, symbol: p.symbol, cl_ord_id: o.oid, token }, req_id: id }, NUMERIC);
+    }
+    if (p.kind === 'amend') {
+      const o = p.order;
+      return stringifyWithNumbers({ method: 'amend_order', params: { order_id: o.reqid, order_qty: o.size, limit_price: o.price, token }, req_id: id }, NUMERIC);
+    }
+    return JSON.stringify({ method: 'cancel_order', params: { order_id: [p.cancel.reqid], token }, req_id: id });
   }
 
   /** No answer: an add is looked up by cl_ord_id (it may exist); an amend or cancel is idempotent and sent again. */
