@@ -47,6 +47,7 @@ const positive = (v: unknown): number => {
 };
 const isZero = (v: unknown): boolean => isDecimal(v) && Number(v) === 0;
 const CONTROL_OPS = new Set(['ping', 'pong', 'subscribe', 'unsubscribe']);
+const CHANNELS = new Set(['publicTrade.', 'tickers.', 'orderbook.1.']);
 
 class Reject extends Error {}
 
@@ -105,7 +106,7 @@ export class BybitFrameParser {
     const dot = topic.lastIndexOf('.');
     const symbol = topic.slice(dot + 1);
     const channel = topic.slice(0, dot + 1);
-    if (!isSymbol(symbol) || !['publicTrade.', 'tickers.', 'orderbook.1.'].includes(channel)) {
+    if (!CHANNELS.has(channel) || !isSymbol(symbol)) {
       throw new Reject(`unknown topic ${topic.slice(0, 60)}`);
     }
     if (channel === 'publicTrade.') return this.onTrades(msg, symbol);
@@ -143,10 +144,10 @@ export class BybitFrameParser {
       if (typeof t === 'string') {
         bad++;
         why ||= t;
-      } else if (!ids.admit(t.id, t.tick.time)) dups++;
+      } else if (!ids.admit((e as { i: string }).i, t.time)) dups++;
       else {
-        if (ticks.length > 0 && t.tick.time < ticks[ticks.length - 1]!.time) sorted = false;
-        ticks.push(t.tick);
+        if (ticks.length > 0 && t.time < ticks[ticks.length - 1]!.time) sorted = false;
+        ticks.push(t);
       }
     }
     this.counters.duplicates += dups;
@@ -165,7 +166,8 @@ export class BybitFrameParser {
   }
 }
 
-function trade(e: unknown, symbol: string): { id: string; tick: Tick } | string {
+/** A valid trade as a tick (its id is `e.i`), or why it is not one. */
+function trade(e: unknown, symbol: string): Tick | string {
   if (!isObj(e) && !(e instanceof ScannedTrade)) return 'a trade is not an object';
   if (e.s !== symbol) return `symbol ${String(e.s).slice(0, 20)}`;
   const id = e.i;
@@ -176,7 +178,7 @@ function trade(e: unknown, symbol: string): { id: string; tick: Tick } | string 
   const size = scanned && e.vn > 0 ? e.vn : positive(e.v);
   if (Number.isNaN(price) || Number.isNaN(size)) return `price ${String(e.p).slice(0, 20)} / size ${String(e.v).slice(0, 20)}`;
   if (!isTime(e.T)) return `time ${String(e.T).slice(0, 20)}`;
-  return { id, tick: { type: 'trade', price, size, time: e.T } };
+  return { type: 'trade', price, size, time: e.T };
 }
 
 /** One side of a ticker: both fields absent (or empty in a snapshot) means no level; a delta keeps what it omits. */
