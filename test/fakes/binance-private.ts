@@ -21,7 +21,10 @@ export interface PrivateOptions {
 
 const INVALID_SIGNATURE: VenueErr = { code: -1022, msg: 'Signature for this request is not valid.' };
 const INVALID_KEY: VenueErr = { code: -2015, msg: 'Invalid API-key, IP, or permissions for action.' };
+const OUTSIDE_WINDOW: VenueErr = { code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' };
 const hmac = (secret: string, s: string) => createHmac('sha256', secret).update(s).digest('hex');
+/** B3: refused when timestamp >= serverTime + 1 s or serverTime - timestamp > recvWindow. */
+const inWindow = (ts: number, window: number) => ts < Date.now() + 1000 && Date.now() - ts <= window;
 
 export class FakeBinancePrivate implements PrivateApi {
   readonly engine: BinanceEngine;
@@ -93,6 +96,7 @@ export class FakeBinancePrivate implements PrivateApi {
         if (p.apiKey !== this.o.apiKey) return reply({ error: INVALID_KEY, status: 401 });
         const payload = Object.keys(p).filter((k) => k !== 'signature').sort().map((k) => `${k}=${String(p[k])}`).join('&');
         if (p.signature !== hmac(this.o.apiSecret, payload)) return reply({ error: INVALID_SIGNATURE });
+        if (!inWindow(Number(p.timestamp), Number(p.recvWindow ?? 5000))) return reply({ error: OUTSIDE_WINDOW });
         if (this.subscribers.has(socket)) return reply({ error: { code: -1001, msg: 'User data stream subscription already active.' } });
         const subscriptionId = this.nextSub++;
         this.subscribers.set(socket, subscriptionId);
@@ -111,10 +115,7 @@ export class FakeBinancePrivate implements PrivateApi {
     if (req.headers['x-mbx-apikey'] !== this.o.apiKey) return fail(INVALID_KEY, 401);
     const at = req.rawQuery.lastIndexOf('&signature=');
     if (at < 0 || req.rawQuery.slice(at + 11) !== hmac(this.o.apiSecret, req.rawQuery.slice(0, at) + req.body)) return fail(INVALID_SIGNATURE);
-    const ts = Number(req.query.get('timestamp'));
-    const window = Number(req.query.get('recvWindow') ?? 5000);
-    const now = Date.now();
-    if (!(ts < now + 1000 && now - ts <= window)) return fail({ code: -1021, msg: 'Timestamp for this request is outside of the recvWindow.' });
+    if (!inWindow(Number(req.query.get('timestamp')), Number(req.query.get('recvWindow') ?? 5000))) return fail(OUTSIDE_WINDOW);
     return null;
   }
 

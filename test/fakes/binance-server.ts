@@ -144,6 +144,7 @@ export class FakeBinance {
 
   private http(kind: FakeKind, req: HttpRequest): HttpReply | undefined {
     const p = kind === 'spot' ? '/api/v3' : '/fapi/v1';
+    if (req.method === 'GET' && req.path === `${p}/time`) return { body: { serverTime: Date.now() } };
     if (req.method === 'GET' && req.path === `${p}/exchangeInfo`) return { body: exchangeInfo(kind, this.tapes[kind]) };
     if (req.method === 'GET' && req.path === `${p}/klines`) return klines(kind, this.tapes[kind], req.query);
     return kind === 'spot' ? this.privateApi?.http(req) : undefined;

@@ -16,7 +16,7 @@ export interface Rig {
   priv: FakeBinancePrivate;
   markets: Map<string, MktPair>;
   logs: string[];
-  dialog(opts?: { secret?: string }): BinanceDialog;
+  dialog(opts?: { secret?: string; now?: () => number }): BinanceDialog;
   close(): Promise<void>;
 }
 
@@ -39,6 +39,7 @@ export async function startRig(balances: Record<string, string> = { USDT: '10000
         apiSecret: opts.secret ?? API_SECRET,
         market: (f) => markets.get(f),
         log: (l) => logs.push(l),
+        now: opts.now,
         staleMs: 2_000,
         backoff: { minMs: 20, maxMs: 60 },
         rest: { retryBaseMs: 10 },

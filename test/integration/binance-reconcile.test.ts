@@ -99,6 +99,37 @@ describe('Binance dialog: restarts, reconnects, credentials', () => {
     expect(err).toMatchObject({ status: 400, code: -1022, venueMsg: 'Signature for this request is not valid.' });
   });
 
+  it("signs with the venue's clock when ours is off, and recovers from a -1021 by learning it again", async () => {
+    let skew = 30_000;
+    const timeRequests = () => rig.fake.spot.httpLog.filter((r) => r.path === '/api/v3/time').length;
+    const before = timeRequests();
+    const d = rig.dialog({ now: () => Date.now() + skew });
+    const msgs: BrokerdMsg[] = [];
+    await d.connect((m) => msgs.push(m));
+    expect(timeRequests()).toBe(before + 1);
+    skew = -20_000; // the local clock jumps: the next signed request is refused once, then sent on the venue's time
+    const o = order({ price: normDec(subDec(lastPrice(rig), '8000')), size: '0.01' });
+    d.handle(o);
+    await until(() => about(msgs, o.oid).some((m) => m.type === 'status'));
+    expect(about(msgs, o.oid).map((m) => m.type)).toEqual(['ack', 'status']);
+    expect(timeRequests()).toBe(before + 2);
+    await d.close();
+  });
+
+  it('places once more when the venue answered a place with a 5XX and has no such order', async () => {
+    const d = rig.dialog();
+    const msgs: BrokerdMsg[] = [];
+    await d.connect((m) => msgs.push(m));
+    rig.fake.spot.failHttp({ path: '/api/v3/order', count: 1, reply: { status: 503, body: { code: -1007, msg: 'Timeout waiting for response from backend server. Send status unknown; execution status unknown.' } } });
+    const o = order({ price: normDec(subDec(lastPrice(rig), '8000')), size: '0.01' });
+    d.handle(o);
+    await until(() => about(msgs, o.oid).some((m) => m.type === 'status'));
+    expect(about(msgs, o.oid).map((m) => m.type)).toEqual(['ack', 'status']);
+    expect(rig.priv.engine.open().filter((x) => x.clientOrderId === o.oid)).toHaveLength(1);
+    expect(rig.fake.spot.httpLog.filter((r) => r.path === '/api/v3/order' && r.query.get('origClientOrderId') === o.oid && r.method === 'GET')).toHaveLength(1);
+    await d.close();
+  });
+
   it('builds the dialog from the [binance] section only with both credentials', () => {
     const section = { rest_url: rig.fake.spot.httpUrl, ws_api_url: `${rig.fake.spot.wsUrl}/ws-api/v3`, api_key: API_KEY, api_secret: '' };
     expect(createBinanceDialog(section, () => undefined, () => {})).toBeNull();

@@ -67,7 +67,7 @@ export class BinanceDialog implements TradeDialog {
       url: o.wsApiUrl,
       apiKey: o.apiKey,
       apiSecret: o.apiSecret,
-      now: this.now,
+      now: () => this.api.venueNow(),
       staleMs: o.staleMs ?? 10_000,
       backoff: o.backoff ?? DEFAULT_BACKOFF,
       log: this.log,
@@ -79,6 +79,8 @@ export class BinanceDialog implements TradeDialog {
 
   async connect(emit: (m: BrokerdMsg) => void): Promise<void> {
     this.emit = emit;
+    // The subscription is signed with a timestamp the venue checks: start from its clock, not ours.
+    await this.api.syncClock().catch((e: unknown) => this.log(`binance: clock sync failed (${reasonOf(e)}); using the local clock`));
     await this.stream.start();
   }
 

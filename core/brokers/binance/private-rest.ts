@@ -32,13 +32,42 @@ export class BinancePrivateRest {
     private readonly o: PrivateRestOptions,
   ) {}
 
-  signed(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params): Promise<unknown> {
-    return this.rest.request({
-      method,
-      path,
-      headers: { 'X-MBX-APIKEY': this.o.apiKey },
-      query: () => signedQuery({ ...params, recvWindow: this.o.recvWindow ?? 5_000, timestamp: this.o.now() }, this.o.apiSecret),
-    });
+  /** Venue clock minus ours (ms), learned when the venue refuses a timestamp. */
+  private offset = 0;
+
+  /** The venue's clock now, as we best know it: what request timestamps and stream subscriptions carry. */
+  venueNow(): number {
+    return this.o.now() + this.offset;
+  }
+
+  /**
+   * A signed request. A -1021 (timestamp outside recvWindow: our clock is off) was refused before it acted, so it
+   * is sent once more after learning the venue's clock from GET /api/v3/time.
+   */
+  async signed(method: 'GET' | 'POST' | 'DELETE', path: string, params: Params): Promise<unknown> {
+    const send = () =>
+      this.rest.request({
+        method,
+        path,
+        headers: { 'X-MBX-APIKEY': this.o.apiKey },
+        query: () => signedQuery({ ...params, recvWindow: this.o.recvWindow ?? 5_000, timestamp: this.venueNow() }, this.o.apiSecret),
+      });
+    try {
+      return await send();
+    } catch (e) {
+      if (!(e instanceof BinanceError) || e.code !== -1021) throw e;
+      await this.syncClock();
+      return send();
+    }
+  }
+
+  /** Learns the venue's clock (GET /api/v3/time, weight 1). */
+  async syncClock(): Promise<void> {
+    const t0 = this.o.now();
+    const r = await this.rest.get('/api/v3/time');
+    if (!isObj(r) || typeof r.serverTime !== 'number') throw malformed('time', r);
+    // The venue read its clock about halfway through the round trip.
+    this.offset = r.serverTime - Math.round((t0 + this.o.now()) / 2);
   }
 
   /** A LIMIT GTC order with our client order id; ACK answers (the user stream says the rest). */
