@@ -13,7 +13,7 @@ import type { FakeKraken, FakePair } from './kraken-server.js';
  * `EAPI:Invalid key`; nonces strictly increasing, else `EAPI:Invalid nonce`), WebSocket tokens, and WS v2 at
  * `/auth/v2` with `executions` (snapshot + updates with a sequence), add_order / amend_order / cancel_order answered
  * like the documented acks. State lives in the engine, so a client restart finds it unchanged. Scripted faults:
- * `failNext(method, error)` for WS requests; REST faults through the FakeVenue (`failHttp`).
+ * `failNext(method, error)` for WS requests, `loseEvents(n)`; REST faults through the FakeVenue (`failHttp`).
  */
 export interface PrivateAccount {
   apiKey: string;
@@ -38,6 +38,7 @@ export class KrakenPrivate {
   private lastNonce = 0n;
   private readonly failures: { method: string; error: string }[] = [];
   private readonly outbox: ExecEvent[] = [];
+  private lostEvents = 0;
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -53,6 +54,11 @@ export class KrakenPrivate {
     fake.onTrades.push((pair, trades) => this.engine.onTapeTrades(pair, trades));
     fake.attachPrivate({ http: (req) => this.http(req), ws: (ws) => this.onSocket(ws), close: () => clearInterval(this.timer) });
     this.timer = setInterval(() => this.heartbeat(), 250);
+  }
+
+  /** The next `n` executions events are lost on the way (their sequence numbers are used up). */
+  loseEvents(n: number): void {
+    this.lostEvents += n;
   }
 
   /** The next WS request of `method` is refused with `error` (rate limits, insufficient funds). */
@@ -190,8 +196,16 @@ export class KrakenPrivate {
   }
 
   private flush(): void {
-    const events = this.outbox.splice(0);
-    for (const c of this.clients) if (c.subscribed) for (const e of events) this.send(c, this.frame('update', c, [e]));
+    for (const e of this.outbox.splice(0)) {
+      const lost = this.lostEvents > 0;
+      if (lost) this.lostEvents--;
+      for (const c of this.clients) {
+        if (!c.subscribed) continue;
+        // A lost event still takes its sequence number: the client sees the gap on the next one.
+        if (lost) c.seq++;
+        else this.send(c, this.frame('update', c, [e]));
+      }
+    }
   }
 
   private heartbeat(): void {

@@ -72,6 +72,27 @@ describe('kraken brokerd dialog: restart, credentials, nonces', () => {
     expect(h.priv.requests.filter((r) => r.method === 'add_order')).toHaveLength(adds);
   });
 
+  it('a lost executions event (sequence gap) resubscribes: a cancel and a fill made meanwhile are reported', async () => {
+    const { d, msgs } = await connected(h);
+    const a = order({ action: 'buy', price: offQuote(h, 'bid', '0.8'), size: '0.01' });
+    const b = order({ action: 'buy', price: offQuote(h, 'bid', '0.7'), size: '0.01' });
+    d.handle(a);
+    d.handle(b);
+    await until('open', () => of(msgs, 'status').filter((s) => s.status === 'open').length === 2);
+    const reqidOf = (oid: string) => of(msgs, 'ack').find((m) => m.oid === oid)!.reqid;
+    const e = h.priv.engine;
+    h.priv.loseEvents(3);
+    e.cancel({ orderId: reqidOf(a.oid) });
+    e.onTapeTrades(h.fake.pairs.get('BTC/USD')!, [{ id: 1, price: Number(subDec(b.price, '1')), size: 0.5, time: Date.now(), buy: false }]);
+    // The next event shows the gap.
+    e.add({ symbol: 'BTC/USD', side: 'sell', orderType: 'limit', qty: '0.01', limit: offQuote(h, 'ask', '1.5'), clOrdId: null });
+    await until('b closed', () => of(msgs, 'status').some((s) => s.oid === b.oid && s.status === 'closed'));
+    await until('a canceled', () => of(msgs, 'status').some((s) => s.oid === a.oid && s.status === 'canceled'));
+    const t = e.trades.at(-1)!;
+    expect(of(msgs, 'fill')).toEqual([expect.objectContaining({ reqid: reqidOf(b.oid), tid: t.txid, price: b.price, size: '0.01', fee: canon(t.fee) })]);
+    expect(h.logs.filter((l) => l.includes('sequence gap') && l.includes('resubscribing'))).toHaveLength(1);
+  });
+
   it('an order sent just before the connection drops exists exactly once', async () => {
     const { d, msgs } = await connected(h);
     const o = order({ action: 'buy', price: offQuote(h, 'bid', '0.8'), size: '0.01' });

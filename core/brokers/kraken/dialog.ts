@@ -67,6 +67,7 @@ export class KrakenDialog implements TradeDialog {
   /** When the private stream was last known good: snapshot fills after it may be new. */
   private liveSince = 0;
   private expectedSeq = 0;
+  private resyncing = false;
   private ready: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private closed = false;
 
@@ -190,6 +191,10 @@ export class KrakenDialog implements TradeDialog {
       this.o.log(`kraken: unreadable private frame (${raw.length} bytes) ignored`);
       return;
     }
+    if (!m || typeof m !== 'object') {
+      this.o.log('kraken: private frame is not a JSON object; ignored');
+      return;
+    }
     if (m.channel === 'executions') return this.onExecutions(m);
     if (m.channel === 'heartbeat' || m.method === 'pong' || m.channel === 'status') return;
     if (m.method === 'subscribe') return this.onSubscribed(m);
@@ -211,6 +216,7 @@ export class KrakenDialog implements TradeDialog {
     }
     this.subscribed = true;
     this.expectedSeq = 0;
+    this.resyncing = false;
     const first = !this.everSubscribed;
     this.everSubscribed = true;
     this.ready?.resolve();
@@ -220,18 +226,42 @@ export class KrakenDialog implements TradeDialog {
   }
 
   private onExecutions(m: Record<string, unknown>): void {
+    // After a gap, frames still queued from the old connection are moot: the new subscription's snapshot covers them.
+    if (this.resyncing) return;
     const seq = Number(m.sequence);
-    if (this.expectedSeq !== 0 && seq !== this.expectedSeq) {
+    if (!Number.isInteger(seq)) this.o.log(`kraken: executions message without a sequence number; gap check skipped`);
+    else if (this.expectedSeq !== 0 && seq !== this.expectedSeq) {
       // A lost event could be a fill: reconnect for a fresh snapshot (open orders + recent fills, deduped).
       this.o.log(`kraken: executions sequence gap (expected ${this.expectedSeq}, got ${seq}); resubscribing`);
+      this.resyncing = true;
       this.socket?.reconnectNow('executions sequence gap');
       return;
-    }
-    this.expectedSeq = seq + 1;
+    } else this.expectedSeq = seq + 1;
     const type = m.type === 'snapshot' ? 'snapshot' : 'update';
+    const data = Array.isArray(m.data) ? (m.data as Record<string, unknown>[]) : [];
+    const working = type === 'snapshot' ? this.exec.openIds() : [];
     // Snapshot fills newer than the last message before a break may be new (older ones are known; exec_id dedupes).
-    this.exec.apply(type, Array.isArray(m.data) ? (m.data as Record<string, unknown>[]) : [], this.liveSince - SNAPSHOT_FILL_MARGIN_MS);
+    this.exec.apply(type, data, this.liveSince - SNAPSHOT_FILL_MARGIN_MS);
     this.liveSince = this.now();
+    // Orders we thought working that the snapshot no longer lists ended while we were away: ask how.
+    const listed = new Set(data.filter((e) => e?.exec_type !== 'trade').map((e) => e?.order_id));
+    const ended = working.filter((id) => !listed.has(id));
+    if (ended.length) void this.settleEnded(ended);
+  }
+
+  private async settleEnded(ids: string[]): Promise<void> {
+    let found: Map<string, VenueOrder>;
+    try {
+      found = await this.queries.ordersByTxid(ids);
+    } catch (e) {
+      this.o.log(`kraken: could not query ${ids.length} orders that ended during a disconnect: ${(e as Error).message}`);
+      return;
+    }
+    for (const id of ids) {
+      const v = found.get(id);
+      if (v) this.exec.adopt(v, this.exec.orders.get(id)?.symbol ?? '');
+      else this.o.log(`kraken: order ${id} is neither working nor known to QueryOrders`);
+    }
   }
 
   private onAnswer(m: Record<string, unknown>): void {

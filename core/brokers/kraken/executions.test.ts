@@ -49,6 +49,13 @@ describe('kraken executions', () => {
     expect(h.msgs.at(-1)).toMatchObject({ status: 'canceled', reason: 'User requested', oid: 'my-oid-1', remaining: '0' });
   });
 
+  it('logs and skips entries that are not objects or lack an order_id', () => {
+    const h = harness();
+    h.x.apply('update', [null, 5, 'x', { exec_type: 'new' }] as unknown as Record<string, unknown>[], 0);
+    expect(h.msgs).toEqual([]);
+    expect(h.logs).toHaveLength(4);
+  });
+
   it('values a fee charged in the base asset at the fill price', () => {
     const h = harness();
     h.feed(TRADE.replace('"fees":[{"asset":"USD","qty":0.3458}]', '"fees":[{"asset":"BTC","qty":0.00001},{"asset":"USD","qty":0.01}]'));

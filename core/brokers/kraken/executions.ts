@@ -83,6 +83,11 @@ export class Executions {
     return s;
   }
 
+  /** Orders we believe are working. */
+  openIds(): string[] {
+    return [...this.orders.values()].filter((s) => s.status === 'open' || s.status === 'pending').map((s) => s.orderId);
+  }
+
   /** A REST-queried order (after a lost answer or a restart): acked and its state reported. */
   adopt(v: VenueOrder, symbol: string): void {
     const s = this.learn(v.reqid, { oid: v.oid, symbol, side: v.action, qty: v.size, limit: v.price, filled: v.filled });
@@ -94,6 +99,10 @@ export class Executions {
   /** One executions message; `sinceMs`: fills older than this in a snapshot were seen before the reconnect. */
   apply(type: 'snapshot' | 'update', data: Entry[], sinceMs: number): void {
     for (const e of data) {
+      if (!e || typeof e !== 'object') {
+        this.o.log(`kraken: executions entry is not an object: ${JSON.stringify(e)?.slice(0, 60)}`);
+        continue;
+      }
       const orderId = str(e.order_id);
       if (!orderId) {
         this.o.log(`kraken: executions entry without order_id (exec_type ${String(e.exec_type)})`);

@@ -89,7 +89,8 @@ export class KrakenQueries {
     return out.sort((a, b) => a.brokerTime - b.brokerTime);
   }
 
-  private async ordersByTxid(txids: string[]): Promise<Map<string, VenueOrder>> {
+  /** Orders by venue txid (QueryOrders, 50 per call). */
+  async ordersByTxid(txids: string[]): Promise<Map<string, VenueOrder>> {
     const out = new Map<string, VenueOrder>();
     for (let i = 0; i < txids.length; i += 50) {
       const r = await this.rest.call('QueryOrders', { txid: txids.slice(i, i + 50).join(','), trades: 'false' });
