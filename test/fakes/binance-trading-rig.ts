@@ -6,6 +6,8 @@ import { exchangeInfo } from './binance-rest.js';
 import { FakeBinance } from './binance-server.js';
 import { FakeBinancePrivate } from './binance-private.js';
 
+export { until } from './binance-stream-rig.js';
+
 /** A fake Binance with its private side, and dialogs against it: what the brokerd tests share. */
 export const API_KEY = 'rigKey-7Hq2vXcN0pLmA9sD3fG5jK8';
 export const API_SECRET = 'rigSecret-Zx4Cv6Bn8Mq1Wr3Ty5Ui7Op9';
@@ -53,14 +55,6 @@ export async function startRig(balances: Record<string, string> = { USDT: '10000
     },
   };
 }
-
-export const until = async (cond: () => boolean, ms = 5_000, what = 'condition'): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`${what} not met in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 let n = 0;
 export function order(fields: Partial<BrokerdOrder> & { price: string; size: string }): BrokerdOrder {

@@ -1,88 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LinkEvent } from '../../core/brokers/backend.js';
-import { BinanceBackend, type BinanceBackendOptions } from '../../core/brokers/binance/backend.js';
-import type { Tick } from '../../core/protocol/types.js';
-import { FakeBinance, fmtSize, type FakeBinanceOptions, type FakeKind } from '../fakes/binance-server.js';
+import { expectExactlyTape, listen, moreTrades, runsInTape, start, stopRun, until } from '../fakes/binance-stream-rig.js';
 
-const until = async (cond: () => boolean, ms = 5_000, what = 'condition') => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`${what} not met in ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
-
-interface Run {
-  fake: FakeBinance;
-  backend: BinanceBackend;
-  logs: string[];
-}
-
-let run: Run | null = null;
-afterEach(async () => {
-  run?.backend.close();
-  await run?.fake.close();
-  run = null;
-});
-
-async function start(fo: FakeBinanceOptions = {}, config: Record<string, number> = {}, bo: BinanceBackendOptions = {}): Promise<Run> {
-  const fake = await FakeBinance.start({ rate: 25, historyMs: 60_000, ...fo });
-  const logs: string[] = [];
-  const backend = new BinanceBackend({ seed: 1, rate: 1, cacheDir: mkdtempSync(join(tmpdir(), 'cw-bns-')), config: fake.config(config), log: (l) => logs.push(l) }, bo);
-  run = { fake, backend, logs };
-  return run;
-}
-
-/** Ticks and link events of one streamQuotes subscription. */
-function listen(backend: BinanceBackend, fqme: string) {
-  const trades: Tick[] = [];
-  const quotes: Tick[] = [];
-  const links: LinkEvent[] = [];
-  const stop = backend.streamQuotes(
-    fqme,
-    Date.now(),
-    (_f, ticks) => {
-      for (const t of ticks) (t.type === 'trade' ? trades : quotes).push(t);
-    },
-    (e) => links.push(e),
-  );
-  return { trades, quotes, links, stop };
-}
-
-/**
- * Where the delivered trades sit in the venue's tape: runs of consecutive tape trades. One run = exactly the
- * tape's trades from the first delivered on; a run boundary = trades the venue printed while we were away.
- */
-function runsInTape(fake: FakeBinance, kind: FakeKind, symbol: string, got: Tick[]): { runs: number[][]; unique: boolean } {
-  const tape = fake.tape(kind, symbol);
-  const key = (time: number, price: number, size: number) => `${time}|${tape.fmt(price)}|${fmtSize(tape, size)}`;
-  const at = new Map(tape.trades.map((t, i) => [key(t.time, t.price, t.size), i]));
-  const idx = got.map((t) => at.get(key(t.time, t.price, t.size)) ?? -1);
-  expect(idx.includes(-1), 'every delivered trade is a tape trade').toBe(false);
-  const runs: number[][] = [];
-  for (const i of idx) {
-    const last = runs[runs.length - 1];
-    if (last && i === last[last.length - 1]! + 1) last.push(i);
-    else runs.push([i]);
-  }
-  return { runs, unique: new Set(idx).size === idx.length };
-}
-
-/** Every delivered trade is the next tape trade: no gap, no duplicate. */
-function expectExactlyTape(fake: FakeBinance, kind: FakeKind, symbol: string, got: Tick[]): void {
-  const { runs, unique } = runsInTape(fake, kind, symbol, got);
-  expect(unique).toBe(true);
-  expect(runs.length).toBe(1);
-}
-
-/** Waits for `k` more trades than there are now. */
-async function moreTrades(s: { trades: Tick[] }, k: number): Promise<void> {
-  const n = s.trades.length;
-  await until(() => s.trades.length >= n + k, 5_000, `${k} more trades`);
-}
+afterEach(stopRun);
 
 describe('Binance backend: live streams against the fake venue', () => {
   it('delivers the tape across a dropped connection, reports down/live and resumes from the last trade', async () => {
@@ -144,27 +63,6 @@ describe('Binance backend: live streams against the fake venue', () => {
     expect(logs.some((l) => /venue refused request 77: code 2 Invalid request/.test(l))).toBe(true);
   });
 
-  it('rolls over before the venue ends a connection, with no gap and the overlap deduplicated', async () => {
-    const { fake, backend } = await start({ maxConnectionMs: 1_300 }, { stale_ms: 1_000 }, { rollOverMs: 500, rollOverOverlapMs: 150 });
-    const s = listen(backend, 'btcusdt.spot.binance');
-    await until(() => fake.spot.connections >= 3, 6_000, 'two roll-overs');
-    await moreTrades(s, 5);
-    expectExactlyTape(fake, 'spot', 'BTCUSDT', s.trades);
-    expect(backend.stats().reconnects).toBe(0);
-    expect(s.links.filter((e) => e.type === 'state').map((e) => (e as { state: string }).state)).toEqual(['live']);
-  });
-
-  it("rolls over on the venue's serverShutdown notice", async () => {
-    const { fake, backend, logs } = await start({ maxConnectionMs: 900, shutdownNoticeMs: 500 }, { stale_ms: 1_000 });
-    const s = listen(backend, 'ethusdt.spot.binance');
-    await until(() => fake.spot.connections >= 2 && s.trades.length > 0, 4_000, 'a roll-over');
-    await new Promise((r) => setTimeout(r, 700)); // past the first connection's end
-    await moreTrades(s, 5);
-    expect(logs.some((l) => /server shutdown; rolling over/.test(l))).toBe(true);
-    expectExactlyTape(fake, 'spot', 'ETHUSDT', s.trades);
-    expect(backend.stats().reconnects).toBe(0);
-  });
-
   it('streams USD-M aggTrades from /market and bookTicker from /public, subscribing and unsubscribing live', async () => {
     const { fake, backend } = await start();
     const btc = listen(backend, 'btcusdt.usdtm.perp.binance');
@@ -188,7 +86,7 @@ describe('Binance backend: live streams against the fake venue', () => {
     const { fake, backend } = await start({ spot: symbols, pingMs: 100, pongTimeoutMs: 300, rate: 10 });
     const first = listen(backend, 'btcusdt.spot.binance');
     await until(() => first.trades.length > 0);
-    const rest = [];
+    const rest: ReturnType<typeof listen>[] = [];
     for (const s of symbols.slice(1)) {
       rest.push(listen(backend, `${s.symbol.toLowerCase()}.spot.binance`));
       await new Promise((r) => setTimeout(r, 30));
