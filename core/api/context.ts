@@ -2,6 +2,7 @@ import type { FeedHub } from '../data/feed-hub.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { Session } from './session.js';
 import type { Emsd } from '../clearing/emsd/emsd.js';
+import type { LayoutStore } from '../host/layout-store.js';
 
 /** What a session needs from the host. */
 export interface ApiContext {
@@ -9,6 +10,8 @@ export interface ApiContext {
   registry: ServiceRegistry;
   hub: FeedHub;
   ems: Emsd;
+  /** The saved window/tab/chart layout (layout.json). */
+  layout: LayoutStore;
   testHooks: boolean;
   backends(): string[];
   crash(service: string): void;

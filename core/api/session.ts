@@ -146,6 +146,15 @@ export class Session {
     'accounts.list': () => this.ctx.ems.accounts(),
     'positions.list': () => this.ctx.ems.positions(),
     'fills.recent': (p) => this.ctx.ems.recentFills(p.limit ?? 100),
+    'layout.load': () => this.ctx.layout.get(),
+    'layout.save': async (p) => {
+      await this.ctx.layout.save(p.layout);
+      return { ok: true };
+    },
+    'layout.saveWindow': async (p) => {
+      await this.ctx.layout.saveWindow(p.window);
+      return { ok: true };
+    },
     'debug.crash': (p) => {
       if (!this.ctx.testHooks) throw new ProtocolError('unknown_method', `'debug.crash' is only available when the host runs with test hooks`);
       this.ctx.crash(p.service);

@@ -14,6 +14,7 @@ import type { HostOptions } from './host-options.js';
 import { VERSION } from './version.js';
 import { Emsd } from '../clearing/emsd/emsd.js';
 import { ProtocolError } from '../protocol/validate.js';
+import { LayoutStore } from './layout-store.js';
 
 /**
  * The host: Electron's main process or `candlewick serve`, the same code. It owns the service registry,
@@ -26,6 +27,7 @@ export class Host {
     readonly hub: FeedHub,
     readonly api: ApiServer,
     readonly ems: Emsd,
+    readonly layout: LayoutStore,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -81,8 +83,10 @@ export class Host {
         },
       }),
     );
+    const layout = new LayoutStore(join(opts.dataDir, 'layout.json'), log);
     api = new ApiServer({
       version: VERSION,
+      layout,
       registry,
       hub,
       ems,
@@ -91,7 +95,7 @@ export class Host {
       crash: (service) => host!.crash(service),
       log,
     });
-    host = new Host(config, registry, hub, api, ems, log);
+    host = new Host(config, registry, hub, api, ems, layout, log);
     const samplerd = await registry.startOrAttach('samplerd', async () => new SamplerService(() => registry.changed()));
     samplerd.sampler.onStep((period, time) => {
       hub.step(period, time);
@@ -115,6 +119,7 @@ export class Host {
 
   async stop(): Promise<void> {
     this.api.close();
+    await this.layout.flushed();
     await this.registry.stopAll();
     this.log('host stopped');
   }

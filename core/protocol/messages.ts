@@ -1,5 +1,6 @@
 import type { FeedStatus, MktPair, Quote, ServiceInfo, SymbolMatch, Timeframe } from './types.js';
 import type { Cancel, Order, Side, Status } from './orders.js';
+import type { Layout, WindowLayout } from './layout.js';
 
 /** An account orders can be sent to: 'paper' always exists; live accounts come from a broker's config. */
 export interface AccountInfo {
@@ -67,6 +68,12 @@ export interface Methods {
   'accounts.list': { params: Record<string, never>; result: AccountInfo[] };
   'positions.list': { params: Record<string, never>; result: PositionInfo[] };
   'fills.recent': { params: { limit?: number }; result: FillInfo[] };
+  /** The saved layout (layout.json in the data directory); no windows when none was saved yet. */
+  'layout.load': { params: Record<string, never>; result: Layout };
+  /** Replaces the whole saved layout (checked strictly: a bad one is refused and the file is left as it was). */
+  'layout.save': { params: { layout: Layout }; result: { ok: true } };
+  /** Saves one window's part (by id, added when new): what each window's UI sends as the user changes it. */
+  'layout.saveWindow': { params: { window: WindowLayout }; result: { ok: true } };
   /** Test hook (host started with testHooks): crashes a service to exercise its supervisor. */
   'debug.crash': { params: { service: string }; result: { ok: true } };
 }
@@ -141,4 +148,7 @@ export const METHODS: readonly Method[] = [
   'accounts.list',
   'positions.list',
   'fills.recent',
+  'layout.load',
+  'layout.save',
+  'layout.saveWindow',
 ];

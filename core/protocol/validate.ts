@@ -1,6 +1,7 @@
 import type { ErrorBody, Method, Params, RequestMsg } from './messages.js';
 import { METHODS } from './messages.js';
 import { TIMEFRAMES } from './types.js';
+import { checkLayout, checkWindow, LayoutError } from './layout.js';
 
 /** Boundary validation for everything a client sends: a bad message becomes an error reply, never a throw upward. */
 export class ProtocolError extends Error {
@@ -95,7 +96,20 @@ const paramCheckers: { [M in Method]: (p: Obj) => Params<M> } = {
     const limit = int(p, 'limit', 1, 10_000, true);
     return limit === undefined ? {} : { limit };
   },
+  'layout.load': (p) => (onlyKeys(p, []), {}),
+  'layout.save': (p) => (onlyKeys(p, ['layout']), { layout: layoutParam(() => checkLayout(p.layout)) }),
+  'layout.saveWindow': (p) => (onlyKeys(p, ['window']), { window: layoutParam(() => checkWindow(p.window)) }),
 };
+
+/** A layout refused by its checker is a bad_params answer naming the first problem (layout.ts). */
+function layoutParam<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof LayoutError) throw new ProtocolError('bad_params', `bad layout: ${e.message}`);
+    throw e;
+  }
+}
 
 function obj(p: Obj, key: string): Obj {
   const v = p[key];

@@ -130,6 +130,21 @@ describe('Binance dialog: restarts, reconnects, credentials', () => {
     await d.close();
   });
 
+  it('pages account trades: 24 h windows, then by trade id past 1000 in a window', async () => {
+    const engine = rig.priv.engine;
+    const big = engine.place({ symbol: 'ETHUSDT', side: 'BUY', price: '100.00', quantity: '101', clientOrderId: 'many-fills' });
+    if ('code' in big) throw new Error(big.msg);
+    for (let i = 0; i < 1_005; i++) engine.fill(big, '0.1');
+    const d = rig.dialog();
+    const n = rig.fake.spot.httpLog.length;
+    const fills = await d.fills('ethusdt.spot.binance', Date.now() - 2 * 24 * 3_600_000 - 5_000);
+    expect(fills).toHaveLength(1_005);
+    expect(fills.every((f) => f.reqid === String(big.orderId) && f.size === '0.1' && f.price === '100')).toBe(true);
+    expect(new Set(fills.map((f) => f.tid)).size).toBe(1_005);
+    const asked = rig.fake.spot.httpLog.slice(n).filter((r) => r.path === '/api/v3/myTrades').map((r) => (r.query.has('fromId') ? 'fromId' : 'window'));
+    expect(asked).toEqual(['window', 'window', 'window', 'fromId']);
+  });
+
   it('builds the dialog from the [binance] section only with both credentials', () => {
     const section = { rest_url: rig.fake.spot.httpUrl, ws_api_url: `${rig.fake.spot.wsUrl}/ws-api/v3`, api_key: API_KEY, api_secret: '' };
     expect(createBinanceDialog(section, () => undefined, () => {})).toBeNull();

@@ -101,27 +101,26 @@ export class BinanceDialog implements TradeDialog {
     return row && venueOrder(row, fqme);
   }
 
-  /** myTrades in windows of at most 24 h (the venue's limit for a time range), paged within a window. */
+  /**
+   * myTrades in windows of at most 24 h (the venue's limit for a time range); a window holding more than a page
+   * continues by trade id (fromId, which the venue takes only without a time range) until past the window.
+   */
   async fills(fqme: string, sinceMs: number): Promise<VenueFill[]> {
     const symbol = this.symbolOf(fqme);
     const mkt = this.o.market(fqme);
-    const out: VenueFill[] = [];
-    const seen = new Set<number>();
+    const byTid = new Map<number, VenueFill>();
     const end = this.now();
     for (let from = sinceMs; from <= end; from += DAY_MS) {
       const to = Math.min(end, from + DAY_MS - 1);
-      for (let start = from; ; ) {
-        const page = await this.api.myTrades({ symbol, startTime: start, endTime: to });
-        for (const t of page) {
-          if (seen.has(t.id)) continue;
-          seen.add(t.id);
-          out.push(venueFill(t, fqme, this.orders.byReqid(t.orderId)?.oid ?? null, (c, a, p) => feeIn(mkt, c, a, p), this.now()));
-        }
-        if (page.length < 1000) break;
-        start = page[page.length - 1]!.time;
+      let page = await this.api.myTrades({ symbol, startTime: from, endTime: to });
+      for (;;) {
+        const inWindow = page.filter((t) => t.time <= to);
+        for (const t of inWindow) byTid.set(t.id, venueFill(t, fqme, this.orders.byReqid(t.orderId)?.oid ?? null, (c, a, p) => feeIn(mkt, c, a, p), this.now()));
+        if (page.length < 1000 || inWindow.length < page.length) break;
+        page = await this.api.myTrades({ symbol, fromId: page[page.length - 1]!.id + 1 });
       }
     }
-    return out.sort((a, b) => a.brokerTime - b.brokerTime || Number(a.tid) - Number(b.tid));
+    return [...byTid.values()].sort((a, b) => a.brokerTime - b.brokerTime || Number(a.tid) - Number(b.tid));
   }
 
   balances(): Promise<Record<string, string>> {
