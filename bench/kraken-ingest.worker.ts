@@ -79,7 +79,7 @@ function main(): void {
   const p = FAKE_PAIRS[0]!;
   const mkt = pairFromInfo(p.key, { altname: p.altname, wsname: p.wsname, pair_decimals: p.pairDecimals, lot_decimals: p.lotDecimals, ordermin: p.ordermin, costmin: p.costmin, tick_size: p.tickSize }).mkt;
   const noBackend = {} as DataBackend; // Feed only calls its backend from open() and backfill(), not from ingest()
-  const feedRun = (frames: string[]) => {
+  const feedRun = (frames: string[], cpu: number[] = []) => {
     const ms = timeRuns(
       note,
       cfg.runs,
@@ -99,6 +99,7 @@ function main(): void {
         // A ticker equal to the one before is counted as a duplicate; a trade never is here.
         if (f.counters.rejected > 0 || (frames === rec.trades && f.counters.duplicates > 0)) throw new Error(`bench frames rejected ${f.counters.rejected}, duplicates ${f.counters.duplicates}`);
       },
+      cpu,
     );
     return frames.length / (med(ms) / 1000);
   };
@@ -112,7 +113,8 @@ function main(): void {
       flush();
     },
   );
-  const tradesPerSec = feedRun(rec.trades);
+  const cpu: number[] = [];
+  const tradesPerSec = feedRun(rec.trades, cpu);
   const mixedPerSec = feedRun(rec.mixed);
   figure({
     bench: 'kraken.ingest',
@@ -123,6 +125,7 @@ function main(): void {
     msgs: rec.trades.length,
     bytesPerMsg: rec.trades[0]!.length,
     batchFrames: cfg.batchFrames,
+    cpuTimeMsgsPerSec: rec.trades.length / (med(cpu) / 1000),
     handlerOnlyMsgsPerSec: rec.trades.length / (med(parseMs) / 1000),
     mixedMsgsPerSec: mixedPerSec,
     mixedFrames: rec.mixed.length,
