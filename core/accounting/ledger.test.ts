@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Ledger, ledgerPath, listLedgers } from './ledger.js';
 import type { LedgerEntry } from './ledger-lines.js';
 
@@ -53,6 +53,25 @@ describe('Ledger on disk', () => {
     expect(again.problems).toEqual([]);
     expect(again.entries().map((e) => e.tid)).toEqual(['a', 'b', 'e']);
     expect(again.positions()).toEqual(before);
+  });
+
+  it('writes without an fsync when asked (the caller holds the fill durably), and syncs on sync() and close()', async () => {
+    const l = await ledger();
+    const handle = (l as unknown as { handle: { datasync(): Promise<void> } }).handle;
+    const datasync = vi.spyOn(handle, 'datasync');
+    expect(await l.append(entry('a', 1000, '0.5', '50000.5', '12.5'), { sync: false })).toBe(true);
+    expect(await l.append(entry('b', 2000, '-0.25', '50100.5', '6.25'), { sync: false })).toBe(true);
+    expect(datasync).not.toHaveBeenCalled();
+    // Written (the position and a reader see it), only not forced to the disk yet.
+    expect(await readFile(ledgerPath(dir, 'sim', 'paper'), 'utf8')).toBe(LINE_A + LINE_B);
+    expect(l.position('xbtusd.spot.sim')).toMatchObject({ size: '0.25' });
+    await l.sync();
+    expect(datasync).toHaveBeenCalledTimes(1);
+    await l.sync();
+    expect(datasync).toHaveBeenCalledTimes(1);
+    await l.append(entry('c', 3000, '0.25', '50000'), { sync: false });
+    await l.close();
+    expect(datasync).toHaveBeenCalledTimes(2);
   });
 
   it('books a tid once: appending a known tid writes nothing', async () => {

@@ -34,6 +34,9 @@ export async function listLedgers(dataDir: string): Promise<Array<{ broker: stri
  *
  * Durability: `append` returns only after the line is written and fsynced, so a fill is on disk before anyone
  * is told about it. A crash mid-append leaves at most a torn last line, which `open` reports and cuts off.
+ * `append(e, { sync: false })` is for a caller that already holds the fill durably elsewhere (emsd's journal, which
+ * books what a crash kept out of the ledger on restart): the line is written, the fsync is left to `sync()`, which
+ * that caller runs before it lets go of its own copy, and to `close()`.
  * `compact` rewrites through a temporary file, fsync and rename, so the file is always the old or the new one.
  * One Ledger per file per process: writes are queued in order here, and nothing else may write the file.
  */
@@ -44,6 +47,8 @@ export class Ledger {
   private readonly tids: Set<string>;
   private readonly book = new PositionBook();
   private queue: Promise<unknown> = Promise.resolve();
+  /** Lines written since the last fsync. */
+  private unsynced = false;
 
   private constructor(
     readonly path: string,
@@ -112,7 +117,8 @@ export class Ledger {
    * Books a fill durably. False (and nothing written) when its tid is already in the ledger; throws on an invalid
    * entry. The position changes only once the line is on disk.
    */
-  append(entry: LedgerEntry): Promise<boolean> {
+  append(entry: LedgerEntry, opts: { sync?: boolean } = {}): Promise<boolean> {
+    const sync = opts.sync !== false;
     const e = toEntry(entry);
     if (typeof e === 'string') return Promise.reject(new Error(`ledger ${this.broker}.${this.account}: ${e}`));
     if (this.tids.has(e.tid)) return Promise.resolve(false);
@@ -121,7 +127,8 @@ export class Ledger {
       try {
         const h = this.live();
         await h.write(entryLine(e));
-        await h.datasync();
+        if (sync) await h.datasync();
+        this.unsynced = !sync;
       } catch (err) {
         this.tids.delete(e.tid);
         throw err;
@@ -158,8 +165,19 @@ export class Ledger {
     });
   }
 
+  /** Makes every line appended so far durable (a no-op when all of them were appended with sync). */
+  sync(): Promise<void> {
+    return this.enqueue(async () => {
+      if (!this.unsynced || !this.handle) return;
+      await this.handle.datasync();
+      this.unsynced = false;
+    });
+  }
+
   close(): Promise<void> {
     return this.enqueue(async () => {
+      if (this.unsynced) await this.handle?.datasync();
+      this.unsynced = false;
       await this.handle?.close();
       this.handle = null;
     });

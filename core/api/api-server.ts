@@ -52,15 +52,20 @@ export class ApiServer {
 
   private taps = new Set<(event: EventName, data: unknown) => void>();
 
-  /** Every event to every client, but a `status` only to the clients that follow its market (Session.follows). */
+  /**
+   * Every event to every client, but a `status` only to the clients that follow its market (Session.follows).
+   * Serialized once, however many clients get it.
+   */
   broadcast<E extends EventName>(event: E, data: Events[E]): void {
+    let text: string | null = null;
+    const send = (s: Session) => s.emitText((text ??= JSON.stringify({ event, data })));
     if (event === 'status') {
       // A refused order without a usable fqme concerns only its sender, who has the Status as the call's answer.
       const fqme = (data as Status).req?.fqme;
       const market = typeof fqme === 'string' ? fqme.toLowerCase() : null;
-      for (const s of this.sessions) if (market && s.follows(market)) s.emit(event, data);
+      for (const s of this.sessions) if (market && s.follows(market)) send(s);
     } else {
-      for (const s of this.sessions) s.emit(event, data);
+      for (const s of this.sessions) send(s);
     }
     for (const tap of this.taps) tap(event, data);
   }

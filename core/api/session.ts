@@ -65,6 +65,11 @@ export class Session {
     if (!this.closed) this.conn.sendText(JSON.stringify({ event, data }));
   }
 
+  /** An event already serialized as `{event, data}` (a broadcast serializes once for every client). */
+  emitText(text: string): void {
+    if (!this.closed) this.conn.sendText(text);
+  }
+
   private reply(id: number | null, body: { result: unknown } | { error: ErrorBody }): void {
     if (!this.closed) this.conn.sendText(JSON.stringify({ id, ...body }));
   }

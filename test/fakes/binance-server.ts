@@ -31,6 +31,8 @@ export interface FakeBinanceOptions {
   maxConnectionMs?: number;
   shutdownNoticeMs?: number;
   maxIncomingPerSec?: number;
+  /** Streams a SUBSCRIBE is refused for (a fault: the venue's error frame). */
+  refuseStreams?: string[];
 }
 
 /** Hooks the private side (orders, WS API) adds to the spot venue. */
@@ -233,12 +235,17 @@ export class FakeBinance {
     if ((m.method !== 'SUBSCRIBE' && m.method !== 'UNSUBSCRIBE') || !Array.isArray(m.params)) {
       return venue.send(c.ws, JSON.stringify({ code: 2, msg: `Invalid request: unknown method ${String(m.method)}`, id }));
     }
-    for (const s of m.params) {
-      if (m.method === 'UNSUBSCRIBE') {
-        c.streams.delete(String(s));
-        c.cursor.delete(String(s));
-      } else if (!c.streams.has(String(s)) && !this.addStream(c, String(s))) {
-        return venue.send(c.ws, JSON.stringify({ code: 2, msg: `Invalid request: invalid stream ${String(s)}`, id }));
+    const names = m.params.map(String);
+    if (m.method === 'SUBSCRIBE') {
+      // All or nothing: a request naming one bad stream subscribes none of them.
+      const trial: StreamClient = { ...c, streams: new Set(), cursor: new Map() };
+      const bad = names.find((s) => this.o.refuseStreams?.includes(s) || !this.addStream(trial, s));
+      if (bad !== undefined) return venue.send(c.ws, JSON.stringify({ code: 2, msg: `Invalid request: invalid stream ${bad}`, id }));
+      for (const s of names) if (!c.streams.has(s)) this.addStream(c, s);
+    } else {
+      for (const s of names) {
+        c.streams.delete(s);
+        c.cursor.delete(s);
       }
     }
     venue.send(c.ws, JSON.stringify({ result: null, id }));

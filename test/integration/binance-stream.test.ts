@@ -98,4 +98,21 @@ describe('Binance backend: live streams against the fake venue', () => {
     expect(backend.stats().reconnects).toBe(0);
     expect(fake.controlLog.length).toBeLessThanOrEqual(4);
   });
+
+  it("reports a stream the venue refuses as that market's down link, with the venue's reason", async () => {
+    const { fake, backend } = await start({ refuseStreams: ['ethusdt@bookTicker'] });
+    const btc = listen(backend, 'btcusdt.spot.binance');
+    await until(() => btc.trades.length > 0);
+    const eth = listen(backend, 'ethusdt.spot.binance');
+    await until(() => eth.links.some((e) => e.type === 'state' && e.state === 'down'), 3_000, 'refusal');
+    expect(eth.links.find((e) => e.type === 'state' && e.state === 'down')).toEqual({
+      type: 'state',
+      state: 'down',
+      detail: 'Binance refused ethusdt@trade, ethusdt@bookTicker: code 2 Invalid request: invalid stream ethusdt@bookTicker',
+    });
+    expect(btc.links.filter((e) => e.type === 'state').map((e) => (e as { state: string }).state)).toEqual(['live']);
+    expect(fake.controlLog.filter((c) => c.method === 'SUBSCRIBE')).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(eth.trades).toEqual([]);
+  });
 });

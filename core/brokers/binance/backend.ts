@@ -168,6 +168,7 @@ export class BinanceBackend implements DataBackend {
       onState: () => this.linkChanged(kind),
       // Trades are what a break loses (bars); a break of the quote-only USD-M /public connection loses none.
       onResumed: () => name !== 'usdtm.public' && this.resumed(created),
+      onRefused: (streams, reason) => this.refused(kind, streams, reason),
     });
     this.conns.set(name, created);
     return created;
@@ -193,6 +194,17 @@ export class BinanceBackend implements DataBackend {
       if (worst === sub.state) continue;
       sub.state = worst;
       const e: LinkEvent = { type: 'state', state: worst, detail: details.join(', ') || 'receiving' };
+      for (const l of sub.links) l(e);
+    }
+  }
+
+  /** Markets whose streams the venue refused hear it as a down link, with the venue's reason. */
+  private refused(kind: MarketKind, streams: string[], reason: string): void {
+    for (const sub of this.subs.values()) {
+      const s = sub.market.symbol.toLowerCase();
+      if (sub.market.kind !== kind || !streams.some((st) => st.startsWith(`${s}@`))) continue;
+      sub.state = 'down';
+      const e: LinkEvent = { type: 'state', state: 'down', detail: `Binance refused ${streams.filter((st) => st.startsWith(`${s}@`)).join(', ')}: ${reason}` };
       for (const l of sub.links) l(e);
     }
   }

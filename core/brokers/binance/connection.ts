@@ -26,6 +26,8 @@ export interface ConnectionOptions extends Omit<HandlerOptions, 'onControl' | 'n
   onState(state: LinkState, detail: string): void;
   /** The connection is back after a break (not after a roll-over, which loses nothing). */
   onResumed(): void;
+  /** The venue refused a SUBSCRIBE: these streams carry nothing (the reason is the venue's error). */
+  onRefused?(streams: string[], reason: string): void;
 }
 
 const DATA: FrameClass = { kind: 'data' };
@@ -55,7 +57,8 @@ export class StreamConnection {
   private timer: NodeJS.Timeout | null = null;
   private lastControlAt = 0;
   private nextId = 1;
-  private readonly requests = new Map<number, string>();
+  /** Control requests awaiting their answer: method and streams. */
+  private readonly requests = new Map<number, { method: string; streams: string[] }>();
   private broken = false;
   /** Counters of sockets already closed, so stats survive an idle period. */
   readonly retired: SocketCounters = { received: 0, reconnects: 0, coalesced: 0 };
@@ -160,7 +163,7 @@ export class StreamConnection {
     for (const [method, list] of [['SUBSCRIBE', add], ['UNSUBSCRIBE', drop]] as const) {
       if (list.length === 0 || out.length >= max) continue;
       const id = this.nextId++;
-      this.requests.set(id, `${method} ${list.join(',')}`);
+      this.requests.set(id, { method, streams: list });
       out.push(JSON.stringify({ method, params: list, id }));
       for (const s of list) method === 'SUBSCRIBE' ? this.live.add(s) : this.live.delete(s);
     }
@@ -183,11 +186,17 @@ export class StreamConnection {
   }
 
   private onControl(kind: number, f: WireFrame): void {
-    const what = typeof f.reqId === 'number' ? this.requests.get(f.reqId) : undefined;
+    const req = typeof f.reqId === 'number' ? this.requests.get(f.reqId) : undefined;
     if (typeof f.reqId === 'number') this.requests.delete(f.reqId);
     if (kind === F_ACK) return;
     if (kind === F_ERROR) {
-      this.o.logs.line('venue-error', `${this.o.name}: venue refused ${what ?? `request ${String(f.reqId)}`}: code ${f.code} ${f.msg}`);
+      const what = req ? `${req.method} ${req.streams.join(',')}` : `request ${String(f.reqId)}`;
+      this.o.logs.line('venue-error', `${this.o.name}: venue refused ${what}: code ${f.code} ${f.msg}`);
+      if (req?.method === 'SUBSCRIBE') {
+        // Not live at the venue: a later change (or the next connection's URL) asks again.
+        for (const st of req.streams) this.live.delete(st);
+        this.o.onRefused?.(req.streams, `code ${f.code} ${f.msg}`);
+      }
     } else if (kind === F_SHUTDOWN) {
       this.o.log(`${this.o.name}: venue announced a server shutdown; rolling over to a new connection`);
       this.socket?.rollOverNow('serverShutdown');

@@ -25,6 +25,7 @@ import type { TradeDialog } from '../../brokers/trade-dialog.js';
 import { SIM_LIVE_ACCOUNT } from '../../brokers/sim/venue.js';
 import { finishedRecord, foldRecord, recoveryPlan, type ReplayedOrder } from './recovery.js';
 import { compactionDue, DEFAULT_KEEP_FINISHED, JournalMirror, type CompactionOptions } from './compaction.js';
+import { DurableOutbox } from './outbox.js';
 
 export interface EmsOptions {
   dataDir: string;
@@ -57,6 +58,13 @@ const RECENT_FILLS = 500;
  * sees events in the order they happened. Intents are journaled before they are acknowledged, fills before
  * they are shown; dark orders and alerts live in per-market trigger books fed by datad's ticks, with or without
  * a window open. brokerd.<broker> is started on the first live order that needs it, and by nothing else.
+ *
+ * The queue does not wait for the disk: a step journals its records (taking their seqs) and goes on, and what it
+ * lets out of the process (statuses, fills, the answer to a submit or cancel, an order or cancel for a real venue)
+ * waits in the outbox (outbox.ts) until the records it depends on are durable. So a paper order's intent, its
+ * statuses and its fill share one group commit. Status and ack records are journaled lazily: recovery does not need
+ * them (recovery.ts), so they ride along with the next record someone waits for instead of holding a sync of
+ * their own in front of it.
  */
 export class Emsd implements Service {
   readonly name = 'emsd';
@@ -74,6 +82,7 @@ export class Emsd implements Service {
   /** Started paperd/brokerd dialogs, fed every tick (kept here: the registry's list is for display). */
   private readonly tradeVenues = new Set<TradeVenue>();
   private readonly ledgerWrites = new Set<Promise<void>>();
+  private readonly outbox: DurableOutbox;
   private queue: Promise<unknown> = Promise.resolve();
   private unlisten: () => void = () => undefined;
   private readonly now: () => number;
@@ -92,6 +101,7 @@ export class Emsd implements Service {
   ) {
     this.now = opts.now ?? Date.now;
     this.status = new ServiceStatus(this.name, this.kind, () => opts.registry.changed());
+    this.outbox = new DurableOutbox(journal, (e) => opts.log(`emsd: ${e.stack ?? e.message}`));
   }
 
   static async start(opts: EmsOptions): Promise<Emsd> {
@@ -128,6 +138,9 @@ export class Emsd implements Service {
   async stop(): Promise<void> {
     this.unlisten();
     await this.queue.catch(() => undefined);
+    // Lets out what waits for the journal (and the ledger lines of its fills) before the files close.
+    await this.journal.whenDurable(this.journal.lastSeq).catch(() => undefined);
+    await this.outbox.release(undefined).catch(() => undefined);
     await Promise.allSettled([...this.ledgerWrites]);
     await this.journal.close();
     for (const l of this.ledgers.values()) await l.close();
@@ -137,13 +150,17 @@ export class Emsd implements Service {
 
   // ---- client side ----
 
-  /** `confirmStale`: the trader saw the stale-market warning and sends a live order anyway. */
+  /**
+   * `confirmStale`: the trader saw the stale-market warning and sends a live order anyway. Resolves once the intent
+   * is durable (and everything emsd showed before it has gone out); the queue moves on before that.
+   */
   submit(raw: unknown, opts: { confirmStale?: boolean } = {}): Promise<Status> {
-    return this.serial(() => this.doSubmit(raw, opts.confirmStale === true));
+    return this.serial(async () => ({ answer: this.outbox.release(await this.doSubmit(raw, opts.confirmStale === true)) })).then((r) => r.answer);
   }
 
+  /** Resolves once the cancel is durable. */
   cancel(raw: unknown): Promise<Status> {
-    return this.serial(() => this.doCancel(raw));
+    return this.serial(async () => ({ answer: this.outbox.release(await this.doCancel(raw)) })).then((r) => r.answer);
   }
 
   async cancelAll(fqme?: string): Promise<number> {
@@ -200,12 +217,34 @@ export class Emsd implements Service {
     return run;
   }
 
-  /** Journals `records`; the mirror folds exactly what the journal took, in its order (a refused append takes no seq). */
-  private append(records: AppendRecord[]): Promise<number> {
+  /**
+   * Journals `records` and returns the seq of the last one once the journal took them (not once they are durable:
+   * what depends on them waits in the outbox). The mirror folds exactly what the journal took, in its order; a
+   * refused append takes no seq and throws.
+   */
+  private async journaled(records: AppendRecord[]): Promise<number> {
     const before = this.journal.lastSeq;
     const done = this.journal.append(records);
+    if (this.journal.lastSeq === before) {
+      await done;
+      throw new Error('journal refused the records');
+    }
+    this.mirror.append(records);
+    // A failed write reaches whoever waits for durability (the outbox's outputs, a live venue's send).
+    done.catch(() => undefined);
+    return this.journal.lastSeq;
+  }
+
+  /** Records nobody waits for (statuses, venue acks); a failed journal is logged, not thrown. */
+  private journalLazily(records: AppendRecord[]): void {
+    const before = this.journal.lastSeq;
+    this.journal.append(records, { lazy: true }).catch((e: Error) => this.opts.log(`emsd: journal: ${e.message}`));
     if (this.journal.lastSeq > before) this.mirror.append(records);
-    return done;
+  }
+
+  /** Broadcasts once the journal is durable up to `seq`, in order with everything shown before. */
+  private show<E extends EventName>(event: E, data: Events[E], seq = 0): void {
+    this.outbox.after(seq, () => this.opts.broadcast(event, data));
   }
 
   /** Queues a compaction once the journal is big enough (checked after every queued step). */
@@ -224,8 +263,10 @@ export class Emsd implements Service {
    * queue, so the mirror holds exactly the records appended so far: the snapshot's seq is taken at the call.
    */
   private async compact(): Promise<void> {
-    // Fills still on their way to a ledger must stay in the snapshot: let those in flight land first.
+    // Fills still on their way to a ledger must stay in the snapshot: let those in flight land first. The snapshot
+    // drops the fills the ledgers hold, so their lines (written without an fsync of their own) go to disk first.
     await Promise.allSettled([...this.ledgerWrites]);
+    await Promise.all([...this.ledgers.values()].map((l) => l.sync()));
     const dropped = this.mirror.prune(this.opts.compaction?.keepFinished ?? DEFAULT_KEEP_FINISHED);
     for (const oid of dropped) {
       this.records.delete(oid);
@@ -270,15 +311,15 @@ export class Emsd implements Service {
       // A refused modify is never journaled: replay would take it for the order.
       const t = step(existing, { kind: 'modify', time: this.now(), order });
       if (!t.ok) return this.applyTransition(existing, t);
-      await this.append([intentRecord(order)]);
+      const seq = await this.journaled([intentRecord(order)]);
       this.recoveredFrom.delete(order.oid);
-      return this.applyTransition(existing, t);
+      return this.applyTransition(existing, t, seq);
     }
     const venue = this.venueFor(order);
     if (typeof venue !== 'string') return this.reject(order, venue.error);
-    // Intent first: nothing is acknowledged or sent before the order is on disk.
-    await this.append([intentRecord(order)]);
-    return this.applyTransition(null, submitOrder(order, venue, this.now()));
+    // Intent first: nothing is acknowledged, shown or sent out of the process before the order is on disk.
+    const seq = await this.journaled([intentRecord(order)]);
+    return this.applyTransition(null, submitOrder(order, venue, this.now()), seq);
   }
 
   private async doCancel(raw: unknown): Promise<Status> {
@@ -286,8 +327,8 @@ export class Emsd implements Service {
     if (!checked.ok) return this.reject(raw, checked.reason);
     const rec = this.records.get(checked.order.oid);
     if (!rec) return this.reject(checked.order, `no order ${checked.order.oid} to cancel`);
-    await this.append([{ type: 'cancel', cancel: checked.order }]);
-    return this.applyTransition(rec, step(rec, { kind: 'cancel', time: this.now(), cancel: checked.order }));
+    const seq = await this.journaled([{ type: 'cancel', cancel: checked.order }]);
+    return this.applyTransition(rec, step(rec, { kind: 'cancel', time: this.now(), cancel: checked.order }), seq);
   }
 
   /** Where an order goes live: paperd for account paper, else the broker (dark orders: when triggered). */
@@ -312,12 +353,15 @@ export class Emsd implements Service {
       reason,
     };
     this.opts.log(`emsd: refused ${status.oid || '(no oid)'}: ${reason}`);
-    this.opts.broadcast('status', status);
+    this.show('status', status);
     return status;
   }
 
-  /** Applies a transition: durable work first (fills), then the broadcast, then what goes to venues and books. */
-  private async applyTransition(prev: OrderRecord | null, t: Transition): Promise<Status> {
+  /**
+   * Applies a transition: its fills and status are journaled, its Status is shown once `needs` (the seq of the
+   * intent or cancel that caused it) and its fills are durable, then what goes to venues and books.
+   */
+  private async applyTransition(prev: OrderRecord | null, t: Transition, needs = 0): Promise<Status> {
     if (!t.ok) {
       this.opts.log(`emsd: refused ${t.event} in state ${t.state}: ${t.reason}`);
       if (!prev) throw new Error(t.reason);
@@ -327,20 +371,30 @@ export class Emsd implements Service {
     this.records.set(rec.oid, rec);
     if (isTerminal(rec.state)) this.mirror.finish(rec.oid);
     if (rec.reqid) this.byReqid.set(`${rec.venue}|${rec.reqid}`, rec.oid);
-    for (const a of t.actions) if (a.kind === 'book_fill') await this.bookFill(a);
+    for (const a of t.actions) if (a.kind === 'book_fill') needs = Math.max(needs, await this.bookFill(a));
     const releasedAt = t.status.resp === 'triggered' && rec.releasedAt ? { releasedAt: rec.releasedAt } : {};
-    void this.append([{ type: 'status', status: t.status, state: rec.state, ...releasedAt }]).catch((e) => this.opts.log(`emsd: journal: ${(e as Error).message}`));
-    this.opts.broadcast('status', t.status);
+    this.journalLazily([{ type: 'status', status: t.status, state: rec.state, ...releasedAt }]);
+    this.show('status', t.status, needs);
     for (const a of t.actions) if (a.kind !== 'book_fill') await this.act(rec, a);
     return t.status;
+  }
+
+  /**
+   * paperd runs in this process and starts empty after a crash, which recovery re-places from the journal: it takes
+   * an order or cancel at once (its fill is journaled after the intent, so durable only with it). Anything for a
+   * real venue leaves the process: it waits until everything journaled so far is on disk, as the client's answer does.
+   */
+  private async send(venueName: string, fqme: string, msg: Extract<OrderAction, { kind: 'send_order' | 'send_cancel' }>['msg']): Promise<void> {
+    const venue = await this.tradeVenue(fqme, venueName);
+    if (venueName !== 'paperd') await this.journal.whenDurable(this.journal.lastSeq);
+    venue.handle(msg);
   }
 
   private async act(rec: OrderRecord, a: OrderAction): Promise<void> {
     switch (a.kind) {
       case 'send_order':
-        return (await this.tradeVenue(rec.order.fqme, a.venue)).handle(a.msg);
       case 'send_cancel':
-        return (await this.tradeVenue(rec.order.fqme, a.venue)).handle(a.msg);
+        return this.send(a.venue, rec.order.fqme, a.msg);
       case 'arm':
         this.book(a.order.fqme).arm({ oid: a.order.oid, action: a.order.action, price: a.order.price });
         return;
@@ -351,32 +405,45 @@ export class Emsd implements Service {
         this.books.get(rec.order.fqme)?.remove(a.oid);
         return;
       case 'notify':
-        this.opts.broadcast('alert', { oid: a.order.oid, fqme: a.order.fqme, price: a.order.price, time: this.now() });
+        this.show('alert', { oid: a.order.oid, fqme: a.order.fqme, price: a.order.price, time: this.now() });
         return;
       case 'book_fill':
         return;
     }
   }
 
-  private async bookFill(a: Extract<OrderAction, { kind: 'book_fill' }>): Promise<void> {
+  /** Journals a fill; returns its seq. It is shown, listed and booked in the ledger once that seq is durable. */
+  private async bookFill(a: Extract<OrderAction, { kind: 'book_fill' }>): Promise<number> {
     const f = a.fill;
     const broker = parseFqme(f.fqme).broker;
-    await this.append([
+    const seq = await this.journaled([
       {
         type: 'fill',
         oid: f.oid,
         fill: { time: f.time, brokerTime: f.time, reqid: f.reqid ?? '', tid: f.tid, action: f.action, size: f.size, price: f.price, fee: f.fee },
       },
     ]);
-    // The journal is the durability point: the fill can be shown now. The ledger follows in its own queue
-    // (recovery books journaled fills a crash kept out of it), which keeps its fsync off the fill's path.
+    // The journal is the durability point: the fill can be shown once it is on disk. The ledger follows in its own
+    // queue, without an fsync per line: the journal keeps the fill until the ledger is synced (compaction does that
+    // first), and recovery books journaled fills a crash kept out of the ledger. One disk sync per fill, not two.
     const info: FillInfo = { oid: f.oid, fqme: f.fqme, account: f.account, action: f.action, size: f.size, price: f.price, fee: f.fee, tid: f.tid, time: f.time };
-    this.fills.push(info);
-    if (this.fills.length > RECENT_FILLS) this.fills.shift();
-    this.opts.broadcast('fill', info);
-    const ledger = await this.ledger(broker, f.account);
+    const shown = new Promise<void>((resolve, reject) =>
+      this.outbox.after(
+        seq,
+        () => {
+          this.fills.push(info);
+          if (this.fills.length > RECENT_FILLS) this.fills.shift();
+          this.opts.broadcast('fill', info);
+          resolve();
+        },
+        reject,
+      ),
+    );
     const size = f.action === 'buy' ? f.size : `-${f.size}`;
-    const booked = ledger.append({ tid: f.tid, time: f.time, fqme: f.fqme, size, price: f.price, fee: f.fee }).then(() => {
+    // In ledgerWrites from now on: positions() and compaction wait for fills on their way to the ledger.
+    const booked = shown.then(async () => {
+      const ledger = await this.ledger(broker, f.account);
+      await ledger.append({ tid: f.tid, time: f.time, fqme: f.fqme, size, price: f.price, fee: f.fee }, { sync: false });
       const pos = ledger.position(f.fqme);
       if (pos) this.opts.broadcast('position', positionInfo(pos));
     });
@@ -384,6 +451,7 @@ export class Emsd implements Service {
     void booked
       .catch((e) => this.opts.log(`emsd: ledger ${broker}.${f.account}: ${(e as Error).message} (the journal holds the fill)`))
       .finally(() => this.ledgerWrites.delete(booked));
+    return seq;
   }
 
   private async ledger(broker: string, account: string): Promise<Ledger> {
@@ -446,7 +514,7 @@ export class Emsd implements Service {
     const oid = msg.type === 'ack' ? msg.oid : (this.byReqid.get(`${venue}|${'reqid' in msg ? msg.reqid : ''}`) ?? ('oid' in msg ? msg.oid : null));
     if (msg.type === 'ack' && oid) {
       this.byReqid.set(`${venue}|${msg.reqid}`, oid);
-      void this.append([{ type: 'ack', oid, reqid: msg.reqid, account: msg.account }]);
+      this.journalLazily([{ type: 'ack', oid, reqid: msg.reqid, account: msg.account }]);
     }
     const rec = oid ? this.records.get(oid) : undefined;
     if (!rec) {
@@ -465,10 +533,10 @@ export class Emsd implements Service {
     if (!found) return;
     const order: Order = { action: found.action, execMode: venue === 'paperd' ? 'paper' : 'live', oid: `ext-${venue}-${reqid}`, fqme: found.fqme, account, price: found.price, size: found.size };
     await this.market(found.fqme);
-    await this.append([intentRecord(order), { type: 'ack', oid: order.oid, reqid, account }]);
+    const seq = await this.journaled([intentRecord(order), { type: 'ack', oid: order.oid, reqid, account }]);
     const t = adoptExternal(order, venue, reqid, found.filled, this.now());
     this.opts.log(`emsd: adopted external order ${reqid} at ${venue} as ${order.oid}`);
-    await this.applyTransition(null, t);
+    await this.applyTransition(null, t, seq);
   }
 
   /** datad ticks: fire dark triggers, and let paperd/brokerd.sim match resting orders. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc32 } from './crc32.js';
+import { crc32, crc32Table } from './crc32.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -16,6 +16,13 @@ describe('crc32', () => {
   it('checksums a sub-range without copying it', () => {
     const b = bytes('xx123456789yy');
     expect(crc32(b, 2, 11)).toBe(0xcbf43926);
+  });
+
+  it('gives the same values through the table as through node:zlib', () => {
+    expect(crc32Table(bytes('123456789'))).toBe(0xcbf43926);
+    expect(crc32Table(bytes('xx123456789yy'), 2, 11)).toBe(0xcbf43926);
+    const junk = new Uint8Array(4096).map((_, i) => (i * 131 + 7) & 0xff);
+    for (const [a, b] of [[0, 4096], [1, 999], [17, 18], [5, 5]] as const) expect(crc32(junk, a, b)).toBe(crc32Table(junk, a, b));
   });
 
   it('notices a single flipped bit', () => {

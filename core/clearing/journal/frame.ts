@@ -17,12 +17,13 @@ export function encodeFrame(entry: JournalEntry): Buffer {
 
 /** The frame for an already serialized entry (the writer serializes once, for the frame and for its index). */
 export function frameOf(json: string): Buffer {
-  const payload = Buffer.from(json, 'utf8');
-  if (payload.length > MAX_PAYLOAD_BYTES) throw new Error(`journal record of ${payload.length} bytes is over the frame limit`);
-  const frame = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  frame.writeUInt32LE(crc32(payload), 4);
-  payload.copy(frame, HEADER_BYTES);
+  const len = Buffer.byteLength(json, 'utf8');
+  if (len > MAX_PAYLOAD_BYTES) throw new Error(`journal record of ${len} bytes is over the frame limit`);
+  // The payload is encoded straight into the frame (no intermediate copy).
+  const frame = Buffer.allocUnsafe(HEADER_BYTES + len);
+  frame.write(json, HEADER_BYTES, 'utf8');
+  frame.writeUInt32LE(len, 0);
+  frame.writeUInt32LE(crc32(frame, HEADER_BYTES), 4);
   return frame;
 }
 

@@ -127,6 +127,70 @@ describe('journal: group commit', () => {
   });
 });
 
+describe('journal: lazy appends', () => {
+  const tick = () => new Promise((r) => setImmediate(r));
+
+  it('starts no write for lazy records alone: they go out with the next eager append, in seq order', async () => {
+    const dir = tempJournal();
+    const j = await Journal.open(dir, { lazyFlushMs: 60_000 });
+    const [intent, ack, status, fill] = lifecycle(1);
+    await j.append([intent!]);
+    expect(j.stats.syncs).toBe(1);
+    const lazy = j.append([ack!, status!], { lazy: true });
+    expect(j.lastSeq).toBe(3);
+    await tick();
+    await tick();
+    expect(j.stats.syncs).toBe(1);
+    expect(j.durableSeq).toBe(1);
+    // The index knows them at once, like any append.
+    expect(j.get('o1')).toMatchObject({ reqid: 'r1' });
+    expect(await j.append([fill!])).toBe(4);
+    expect(await lazy).toBe(3);
+    expect(j.stats.syncs).toBe(2);
+    await j.close();
+    expect((await replayAll(dir)).entries.map((e) => [e.seq, e.type])).toEqual([
+      [1, 'order'],
+      [2, 'ack'],
+      [3, 'status'],
+      [4, 'fill'],
+    ]);
+  });
+
+  it('writes lazy records after lazyFlushMs when nothing else comes', async () => {
+    const dir = tempJournal();
+    const j = await Journal.open(dir, { lazyFlushMs: 20 });
+    const t0 = Date.now();
+    const seq = await j.append(lifecycle(1), { lazy: true });
+    expect(seq).toBe(4);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(15);
+    expect(j.durableSeq).toBe(4);
+    expect(j.stats.syncs).toBe(1);
+    await j.close();
+  });
+
+  it('writes a lazy record at once when someone waits for it, and on close', async () => {
+    const dir = tempJournal();
+    const j = await Journal.open(dir, { lazyFlushMs: 60_000 });
+    void j.append(lifecycle(1).slice(0, 2), { lazy: true });
+    const t0 = Date.now();
+    await j.whenDurable(1);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(j.durableSeq).toBe(2);
+    void j.append(lifecycle(2), { lazy: true });
+    await j.close();
+    expect((await replayAll(dir)).report.records).toBe(6);
+  });
+
+  it('fails lazy records with the journal', async () => {
+    const j = await Journal.open(tempJournal(), { lazyFlushMs: 60_000 });
+    await j.append([intentRecord(sampleOrder('a'))]);
+    const lazy = j.append([openStatus(sampleOrder('a'), 'r1')], { lazy: true });
+    await (j as unknown as { fh: { close(): Promise<void> } }).fh.close();
+    await expect(j.append([intentRecord(sampleOrder('b'))])).rejects.toThrow(/journal write failed/);
+    await expect(lazy).rejects.toThrow(/journal write failed/);
+  });
+});
+
 describe('journal: segments and compaction', () => {
   it('rolls to a new segment at the size limit and replays across segments in order', async () => {
     const dir = tempJournal();
