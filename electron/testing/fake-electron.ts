@@ -173,4 +173,19 @@ export class Notification {
   }
 }
 
-export const electron = { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session, shell, Notification };
+/**
+ * safeStorage as on a Linux box without a secret service: nothing to seal with, so API keys stay as written
+ * (electron/secrets.ts says so in the log). Tests of sealing use their own SecretBox (core/host/credentials.test.ts).
+ */
+export const safeStorage = {
+  isEncryptionAvailable: (): boolean => false,
+  getSelectedStorageBackend: (): string => 'basic_text',
+  encryptString: (): Buffer => {
+    throw new Error('safeStorage is not available');
+  },
+  decryptString: (): string => {
+    throw new Error('safeStorage is not available');
+  },
+};
+
+export const electron = { app, BrowserWindow, ipcMain, MessageChannelMain, protocol, session, shell, Notification, safeStorage };
