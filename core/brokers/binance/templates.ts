@@ -1,5 +1,5 @@
 import { F_QUOTE, F_REJECT, F_TRADE, type FrameKind, type WireFrame } from './frame.js';
-import { boolAt, decimalStringAt, intAt, keyAt, scan, stringKeyAt } from './scan.js';
+import { boolAt, decimalStringAt, intAt, keyAt, scan, stringKeyAt } from '../net/json-scan.js';
 
 /**
  * Per-stream templates for the two frames Binance sends most, and their strict one-pass scans. A scan returns

@@ -1,9 +1,9 @@
-import { boolAt, decimalStringAt, intAt, scan } from '../binance/scan.js';
+import { boolAt, decimalStringAt, intAt, scan } from '../net/json-scan.js';
 
 /**
  * A one-pass reader for publicTrade frames, the hot path (Bybit prints one for every match): it reads the compact
  * shape Bybit sends into the values the parser uses, without building JSON.parse's full object, and reads plain
- * decimal prices and sizes into numbers on the way (the char-level readers in binance/scan.ts). Anything it is not
+ * decimal prices and sizes into numbers on the way (the char-level readers in net/json-scan.ts). Anything it is not
  * sure of (whitespace, escapes, nested or unexpected values, unknown keys, a topic that is not publicTrade) makes
  * it answer null and the caller takes the JSON.parse path; where it answers, the values are exactly those
  * JSON.parse gives, so both paths reach the same outcome.
