@@ -66,6 +66,13 @@ describe('electron-builder.yml', () => {
     for (const pattern of config.files as string[]) expect(pattern).not.toMatch(/^(core|renderer|electron|e2e)\b/);
   });
 
+  it('unpacks the DuckDB native module (and its shared library) from the asar', () => {
+    expect(config.asarUnpack).toContain('node_modules/@duckdb/**');
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).toContain('@duckdb/node-api');
+    expect(readFileSync(join(root, 'scripts/build.mjs'), 'utf8')).toMatch(/external: \[[^\]]*'@duckdb\/\*'/);
+  });
+
   it('keeps the inspect fuse on for Playwright and the node-ish fuses off', () => {
     expect(config.electronFuses.enableNodeCliInspectArguments).toBe(true);
     expect(config.electronFuses.runAsNode).toBe(false);

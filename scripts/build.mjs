@@ -16,7 +16,9 @@ const node = {
   format: 'esm',
   sourcemap: 'linked',
   logLevel: 'warning',
-  external: ['electron', 'bufferutil', 'utf-8-validate'],
+  // DuckDB (history storage) is a native module that loads its platform package at run time: it stays in
+  // node_modules (unpacked from the asar by electron-builder.yml), never inside a bundle.
+  external: ['electron', 'bufferutil', 'utf-8-validate', '@duckdb/*'],
   // Bundled ESM still meets CommonJS dependencies that call require().
   banner: { js: "import { createRequire as __cwCreateRequire } from 'node:module'; const require = __cwCreateRequire(import.meta.url);" },
 };

@@ -151,6 +151,8 @@ export class Session {
     'accounts.list': () => this.ctx.ems.accounts(),
     'positions.list': () => this.ctx.ems.positions(),
     'fills.recent': (p) => this.ctx.ems.recentFills(p.limit ?? 100),
+    'history.export': async (p) => ({ ...(await this.ctx.hub.historyExport(p.fqme, p.timeframe, p.format)), timeframe: p.timeframe, format: p.format }),
+    'history.gaps': (p) => this.ctx.hub.historyGaps(p.fqme),
     'layout.load': () => this.ctx.layout.get(),
     'layout.save': async (p) => {
       await this.ctx.layout.save(p.layout);

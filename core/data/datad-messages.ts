@@ -1,5 +1,6 @@
 import type { BackendStats, LinkState } from '../brokers/backend.js';
 import type { MktPair, SymbolMatch, Timeframe } from '../protocol/types.js';
+import type { HistoryGap } from '../protocol/messages.js';
 
 /** Messages between the host (main thread) and a datad worker. */
 export interface DatadInit {
@@ -8,6 +9,11 @@ export interface DatadInit {
   rate: number;
   history: HistoryDepth;
   cacheDir: string;
+  /**
+   * The backend's history store, `<data-dir>/history/<broker>.duckdb`, which this worker alone writes; null when
+   * its history is not stored (the sim unless `[history] store_sim`).
+   */
+  historyFile: string | null;
   config: Record<string, string | number>;
   /** Primary fqme -> its backup on another backend, with that backend's config section. */
   failover: Record<string, { fqme: string; cacheDir: string; config: Record<string, string | number> }>;
@@ -23,19 +29,24 @@ export interface HistoryDepth {
 export type DatadRequest =
   | { op: 'open'; fqme: string }
   | { op: 'search'; pattern: string; limit: number }
-  | { op: 'mktinfo'; fqme: string };
+  | { op: 'mktinfo'; fqme: string }
+  /** Writes a stored series to `path` (a file in the data dir's exports folder the host chose). */
+  | { op: 'history.export'; fqme: string; timeframe: Timeframe; format: 'parquet' | 'csv'; path: string }
+  | { op: 'history.gaps'; fqme: string | null };
 
 export interface OpenResult {
   mkt: MktPair;
   link: LinkState | null;
   buffers: { timeframe: Timeframe; sab: SharedArrayBuffer }[];
 }
-export type DatadResult = OpenResult | SymbolMatch[] | MktPair;
+export type DatadResult = OpenResult | SymbolMatch[] | MktPair | { rows: number } | HistoryGap[];
 
 export type ToWorker =
   | { t: 'req'; id: number; req: DatadRequest }
   | { t: 'step'; period: Timeframe; time: number }
-  | { t: 'crash' };
+  | { t: 'crash' }
+  /** Close feeds and the history store cleanly, then answer `stopped`. */
+  | { t: 'stop' };
 
 export interface FeedStats {
   fqme: string;
@@ -57,4 +68,12 @@ export type FromWorker =
   | { t: 'history'; fqme: string; timeframe: Timeframe; first: number; done: boolean }
   /** `source`: the fqme feeding the buffers (the backup's while failed over). */
   | { t: 'link'; fqme: string; state: LinkState; detail: string; source: string }
-  | { t: 'stats'; feeds: FeedStats[]; ingestRate: number; backend: BackendStats | null };
+  | { t: 'stats'; feeds: FeedStats[]; ingestRate: number; backend: BackendStats | null; store: StoreStats | null }
+  | { t: 'stopped' };
+
+export interface StoreStats {
+  /** 'open', or why there is no store ('unavailable: <reason>'). */
+  state: string;
+  /** Bars written since the worker started. */
+  written: number;
+}

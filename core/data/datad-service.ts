@@ -4,6 +4,7 @@ import { ServiceStatus, type Service } from '../services/registry.js';
 import type { ServiceInfo, Timeframe } from '../protocol/types.js';
 import type { DatadInit, DatadRequest, FeedStats, FromWorker, OpenResult, ToWorker } from './datad-messages.js';
 import type { MktPair, SymbolMatch } from '../protocol/types.js';
+import type { HistoryFormat, HistoryGap } from '../protocol/messages.js';
 import type { LinkState } from '../brokers/backend.js';
 
 export interface DatadListener {
@@ -25,6 +26,8 @@ export class DatadError extends Error {
 }
 
 const MAX_BACKOFF_MS = 10_000;
+/** A stopping worker gets this long to write its closed bars and close its history store before it is terminated. */
+const STOP_GRACE_MS = 5_000;
 
 /**
  * The host's handle on one datad worker: request/reply over postMessage, and a supervisor that restarts
@@ -69,6 +72,13 @@ export class DatadService implements Service {
     return this.request({ op: 'mktinfo', fqme });
   }
 
+  historyExport(fqme: string, timeframe: Timeframe, format: HistoryFormat, path: string): Promise<{ rows: number }> {
+    return this.request({ op: 'history.export', fqme, timeframe, format, path });
+  }
+  historyGaps(fqme: string | null): Promise<HistoryGap[]> {
+    return this.request({ op: 'history.gaps', fqme });
+  }
+
   step(period: Timeframe, time: number): void {
     this.worker?.postMessage({ t: 'step', period, time } satisfies ToWorker);
   }
@@ -82,7 +92,16 @@ export class DatadService implements Service {
     this.stopping = true;
     const w = this.worker;
     this.worker = null;
-    if (w) await w.terminate();
+    if (w) {
+      // The worker writes its closed bars and closes the history store cleanly first (bounded), then goes.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, STOP_GRACE_MS);
+        w.on('message', (m: FromWorker) => m.t === 'stopped' && (clearTimeout(timer), resolve()));
+        w.once('exit', () => (clearTimeout(timer), resolve()));
+        w.postMessage({ t: 'stop' } satisfies ToWorker);
+      });
+      await w.terminate();
+    }
     this.failPending('datad stopped');
     this.status.set('stopped');
   }
@@ -160,6 +179,8 @@ export class DatadService implements Service {
         return this.listener.onHistory(m.fqme, m.timeframe, m.first, m.done);
       case 'link':
         return this.listener.onLink(m.fqme, m.state, m.detail, m.source);
+      case 'stopped':
+        return;
       case 'stats':
         this.status.detail = {
           feeds: m.feeds.length,
@@ -177,6 +198,7 @@ export class DatadService implements Service {
                 repairs: m.feeds.reduce((n, f) => n + f.repairs, 0),
               }
             : {}),
+          ...(m.store ? { history: m.store.state, 'bars stored': m.store.written } : {}),
         };
         this.onChange();
         return this.listener.onStats(this.init.broker, m.feeds);

@@ -5,6 +5,8 @@ import type { Timeframe } from '../protocol/types.js';
 import type { DatadInit, DatadRequest, DatadResult, FromWorker, ToWorker } from './datad-messages.js';
 import { Feed } from './feed.js';
 import { packTicks } from './tick-pack.js';
+import { HistoryStore } from './history/store.js';
+import { normalizeFqme } from '../protocol/fqme.js';
 
 /**
  * datad.<broker>: one worker thread per backend in use. It owns the backend's feeds and is the only writer
@@ -19,6 +21,28 @@ const backend: DataBackend = createDataBackend(init.broker, {
   config: init.config,
   log: (line) => console.error(`[datad.${init.broker}] ${line}`),
 });
+const log = (line: string) => console.error(`[datad.${init.broker}] ${line}`);
+let storeState = init.historyFile ? 'opening' : 'off';
+let storeOpening: Promise<HistoryStore | null> | null = null;
+let storeOpen: HistoryStore | null = null;
+/**
+ * This worker is the one writer of its backend's history file, opened with the first feed or history request (a
+ * worker that only searches symbols never loads DuckDB). A CLI reading the file (no host was running) holds it
+ * briefly: the open waits a few seconds for that; a file that cannot be opened leaves the feeds without storage.
+ */
+function store(): Promise<HistoryStore | null> {
+  const file = init.historyFile;
+  if (!file) return Promise.resolve(null);
+  storeOpening ??= HistoryStore.open(file, { lockWaitMs: 5_000, log }).then(
+    (s) => ((storeState = 'open'), (storeOpen = s)),
+    (e: Error) => {
+      storeState = `unavailable: ${e.message}`;
+      log(`history store ${file} not opened, history is not stored: ${e.message}`);
+      return null;
+    },
+  );
+  return storeOpening;
+}
 const feeds = new Map<string, Feed>();
 const backups = new Map<string, DataBackend>();
 
@@ -60,7 +84,7 @@ async function openFeed(fqme: string): Promise<Feed> {
         post({ t: 'quotes', fqme: f, packed }, [packed.buffer as ArrayBuffer]);
       },
       onLink: (f, state, detail, source) => post({ t: 'link', fqme: f, state, detail, source }),
-    }, backupFor(mkt.fqme));
+    }, backupFor(mkt.fqme), await store(), log);
     await feed.open(Date.now());
     feeds.set(mkt.fqme, feed);
     return feed;
@@ -89,7 +113,31 @@ async function handle(req: DatadRequest): Promise<DatadResult> {
       return backend.searchSymbols(req.pattern, req.limit);
     case 'mktinfo':
       return backend.getMktInfo(req.fqme);
+    case 'history.export': {
+      const s = await storeFor(req.fqme);
+      const fqme = normalizeFqme(req.fqme);
+      if (!s.spans(fqme, req.timeframe).length && (await s.count(fqme, req.timeframe)) === 0) {
+        throw new NotFoundError(`no stored ${req.timeframe} s history for ${fqme} (stored: ${s.series().map((x) => `${x.fqme} ${x.timeframe} s`).join(', ') || 'nothing yet'})`);
+      }
+      return s.exportTo(fqme, req.timeframe, req.format, req.path);
+    }
+    case 'history.gaps': {
+      const s = await storeFor(req.fqme ?? `x.${init.broker}`);
+      return s.gaps(req.fqme === null ? undefined : normalizeFqme(req.fqme));
+    }
   }
+}
+
+async function storeFor(fqme: string): Promise<HistoryStore> {
+  const s = await store();
+  if (!s) throw new NotFoundError(`${init.broker} history is not stored (${storeState}); for the sim set [history] store_sim = true (asked for ${fqme})`);
+  return s;
+}
+
+/** Closes the feeds (their closed bars are written) and the store (queued writes finish, the WAL is checkpointed). */
+async function shutdown(): Promise<void> {
+  for (const f of feeds.values()) f.close();
+  if (storeOpening) await (await storeOpening)?.close();
 }
 
 port.on('message', (m: ToWorker) => {
@@ -105,6 +153,14 @@ port.on('message', (m: ToWorker) => {
     );
   } else if (m.t === 'step') {
     for (const feed of feeds.values()) feed.step(m.period as Timeframe, m.time);
+  } else if (m.t === 'stop') {
+    shutdown().then(
+      () => post({ t: 'stopped' }),
+      (e: Error) => {
+        log(`stop: ${e.message}`);
+        post({ t: 'stopped' });
+      },
+    );
   } else if (m.t === 'crash') {
     setImmediate(() => {
       throw new Error(`datad.${init.broker}: crash requested by a test hook`);
@@ -118,5 +174,11 @@ setInterval(() => {
   const rate = (ingested * 1000) / Math.max(1, now - lastStatsAt);
   ingested = 0;
   lastStatsAt = now;
-  post({ t: 'stats', feeds: [...feeds.values()].map((f) => f.feedStats()), ingestRate: Math.round(rate), backend: backend.stats?.() ?? null });
+  post({
+    t: 'stats',
+    feeds: [...feeds.values()].map((f) => f.feedStats()),
+    ingestRate: Math.round(rate),
+    backend: backend.stats?.() ?? null,
+    store: init.historyFile ? { state: storeState, written: storeOpen?.written ?? 0 } : null,
+  });
 }, 1000).unref();

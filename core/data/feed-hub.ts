@@ -1,6 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseFqme, normalizeFqme, FqmeError } from '../protocol/fqme.js';
 import type { FeedStatus, MktPair, SymbolMatch, Timeframe } from '../protocol/types.js';
+import type { HistoryFormat, HistoryGap } from '../protocol/messages.js';
 import { BACKENDS, knownBackends } from '../brokers/index.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import { OhlcBuffer } from './ohlc-buffer.js';
@@ -31,6 +33,12 @@ export interface HubOptions {
   history: HistoryDepth;
   /** `<data-dir>/cache`: each backend caches under its own folder. */
   cacheDir: string;
+  /** `<data-dir>/history`: each backend's datad stores its bars in `<broker>.duckdb` there. */
+  historyDir: string;
+  /** `<data-dir>/exports`: where history.export writes (a folder the host owns; clients never name a path). */
+  exportDir: string;
+  /** Store the sim's history too (it is regenerated from the seed otherwise); the file is per seed. */
+  storeSim: boolean;
   /** A backend's `[<broker>]` config section (venue URLs); never credentials, which stay with brokerd. */
   venueConfig: (broker: string) => Record<string, string | number>;
   /** [failover]: primary fqme -> backup fqme. */
@@ -93,6 +101,7 @@ export class FeedHub {
             rate: this.opts.rate,
             history: this.opts.history,
             cacheDir: join(this.opts.cacheDir, broker),
+            historyFile: this.historyFile(broker),
             config: this.opts.venueConfig(broker),
             failover: this.failoverFor(broker),
           },
@@ -119,6 +128,34 @@ export class FeedHub {
           this.opts.log,
         ),
     );
+  }
+
+  /**
+   * One file per backend, written by its datad alone. The sim's synthetic history is regenerated from the seed in
+   * less time than reading it back would take, so it is stored only when asked (benchmarks, tests), per seed.
+   */
+  historyFile(broker: string): string | null {
+    if (broker === 'sim') return this.opts.storeSim ? join(this.opts.historyDir, `sim-seed${this.opts.seed}.duckdb`) : null;
+    return join(this.opts.historyDir, `${broker}.duckdb`);
+  }
+
+  /** Exports a stored series through the backend's datad (the store's one writer) into the exports folder. */
+  async historyExport(fqme: string, timeframe: Timeframe, format: HistoryFormat): Promise<{ fqme: string; rows: number; path: string }> {
+    const broker = this.brokerOf(fqme);
+    const norm = normalizeFqme(fqme);
+    mkdirSync(this.opts.exportDir, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const path = join(this.opts.exportDir, `${norm}.${timeframe}s.${stamp}.${format}`);
+    const { rows } = await (await this.datad(broker)).historyExport(norm, timeframe, format, path);
+    return { fqme: norm, rows, path };
+  }
+
+  /** Recorded gaps of one market, or of every backend whose history is stored. */
+  async historyGaps(fqme?: string): Promise<HistoryGap[]> {
+    if (fqme !== undefined) return (await this.datad(this.brokerOf(fqme))).historyGaps(normalizeFqme(fqme));
+    const brokers = knownBackends().filter((b) => BACKENDS[b]!.datad && this.historyFile(b) !== null);
+    const all = await Promise.all(brokers.map(async (b) => (await this.datad(b)).historyGaps(null).catch(() => [] as HistoryGap[])));
+    return all.flat();
   }
 
   private failoverFor(broker: string): DatadInit['failover'] {

@@ -1,14 +1,19 @@
 import type { DataBackend, LinkEvent, LinkState } from '../brokers/backend.js';
 import { mergeRepair } from './bar-repair.js';
 import type { MktPair, Tick, Timeframe } from '../protocol/types.js';
+import type { BarRows } from '../protocol/frames.js';
 import { OhlcBuffer } from './ohlc-buffer.js';
 import { applyTrade, newWriteStats, stepTo, type WriteStats } from './ohlc-writer.js';
 import type { FeedStats, HistoryDepth } from './datad-messages.js';
+import { FeedHistory } from './history/feed-history.js';
+import type { HistoryStore } from './history/store.js';
 
 /** Live rows each buffer holds before it is compacted: a week of minutes, a day of seconds. */
 const LIVE_ROWS: Record<Timeframe, number> = { 60: 7 * 1440, 1: 86_400 };
 const FIRST_FRAME: Record<Timeframe, number> = { 60: 2_880, 1: 3_600 };
 const BACKFILL_CHUNK = 20_000;
+/** Closed bars go to the history store in one batch this often (never per tick). */
+const PERSIST_MS = 2_000;
 
 export interface FeedEvents {
   onBuffer(fqme: string, timeframe: Timeframe, buf: OhlcBuffer): void;
@@ -39,6 +44,9 @@ export class Feed {
   private stopStream: (() => void) | null = null;
   private closed = false;
   private readonly timers = new Set<NodeJS.Timeout>();
+  private persistTimer: NodeJS.Timeout | null = null;
+  /** Where history comes from (storage, then the venue) and where closed bars go. */
+  readonly history: FeedHistory;
 
   constructor(
     readonly mkt: MktPair,
@@ -47,20 +55,25 @@ export class Feed {
     private readonly events: FeedEvents,
     /** Another venue's feed of the same instrument, streamed into these buffers while this one is down. */
     private readonly backup: { fqme: string; backend: DataBackend } | null = null,
+    /** The backend's history store; null: history comes from the backend every time (the sim, by default). */
+    store: HistoryStore | null = null,
+    log: (line: string) => void = () => {},
   ) {
     this.source = mkt.fqme;
+    this.history = new FeedHistory(mkt.fqme, backend, store, log);
   }
 
   /**
-   * Loads the newest history frame, then replays the current minute's ticks so the live bars are complete
-   * from the first update, then streams. Older history is backfilled afterwards, newest first.
+   * Loads the newest history frame (from storage when it is there, topped up from the venue), then replays the
+   * current minute's ticks so the live bars are complete from the first update, then streams. Older history is
+   * backfilled afterwards, newest first.
    */
   async open(nowMs: number): Promise<void> {
     const minuteStart = Math.floor(nowMs / 60_000) * 60;
     for (const tf of [60, 1] as const) {
       const histRows = tf === 60 ? this.depth.rows60 : this.depth.rows1;
       const buf = OhlcBuffer.create({ capacity: histRows + LIVE_ROWS[tf], origin: histRows, timeframe: tf });
-      const rows = await this.backend.history(this.mkt.fqme, tf, minuteStart, Math.min(histRows, FIRST_FRAME[tf]));
+      const rows = await this.history.firstFrame(tf, minuteStart, Math.min(histRows, FIRST_FRAME[tf]));
       buf.prepend(rows, 0, rows.length);
       this.buffers.set(tf, buf);
     }
@@ -72,6 +85,18 @@ export class Feed {
     );
     // A venue streams from now: the minute so far comes from its history, like bars missed in a disconnect.
     if (!this.backend.replays) this.repairFrom(minuteStart * 1000);
+    if (this.history.store) {
+      this.persistTimer = setInterval(() => this.persist(), PERSIST_MS);
+      this.persistTimer.unref?.();
+    }
+  }
+
+  /** Writes closed bars not stored yet to the history store (one batch per timeframe). */
+  persist(nowMs = Date.now()): void {
+    for (const tf of [60, 1] as const) {
+      const buf = this.buffers.get(tf);
+      if (buf) this.history.persist(tf, buf, nowMs / 1000);
+    }
   }
 
   private onLinkEvent(e: LinkEvent): void {
@@ -81,6 +106,8 @@ export class Feed {
     }
     this.link = e.state;
     this.linkDetail = e.detail ?? '';
+    // Bars after the last tick before a drop are not trusted (not stored) until the link is back and repaired.
+    this.history.setLink(e.state === 'live', (this.lastTickAt ?? Date.now()) / 1000);
     if (this.backup && !this.closed) {
       if ((e.state === 'down' || e.state === 'stale') && !this.stopBackup) this.failOver(this.backup);
       else if (e.state === 'live' && this.stopBackup) this.failBack();
@@ -112,11 +139,15 @@ export class Feed {
     for (const tf of [60, 1] as const) {
       const from = Math.floor(lastMs / 1000 / tf) * tf;
       const current = Math.floor(nowMs / 1000 / tf) * tf;
-      if (current > from) void this.repairRange(tf, from, current);
+      if (current > from) {
+        this.history.repairStarted(tf, from);
+        void this.repairRange(tf, from, current).finally(() => this.history.repairDone(tf));
+      }
       const wait = (current + tf) * 1000 + CLOSE_GRACE_MS - nowMs;
+      this.history.repairStarted(tf, current);
       const timer = setTimeout(() => {
         this.timers.delete(timer);
-        void this.repairRange(tf, current, current + tf);
+        void this.repairRange(tf, current, current + tf).finally(() => this.history.repairDone(tf));
       }, wait);
       this.timers.add(timer);
     }
@@ -130,15 +161,26 @@ export class Feed {
       rows = await this.backend.history(this.mkt.fqme, tf, toSec, Math.round((toSec - fromSec) / tf));
     } catch (e) {
       console.error(`feed ${this.mkt.fqme}: repair of ${tf} s bars from ${fromSec} failed: ${(e as Error).message}`);
+      this.history.repairFailed(tf, { start: fromSec, end: toSec }, (e as Error).message);
       return;
     }
+    this.history.repaired(tf, rows);
+    if (this.applyRows(tf, rows)) this.repairs++;
+  }
+
+  /**
+   * Merges refetched bars into the buffer (a new buffer: readers re-snapshot). False when nothing changed.
+   * `withinOnly`: bars older than the buffer's oldest are left to the backfill (it prepends them from storage).
+   */
+  private applyRows(tf: Timeframe, rows: BarRows & { length: number }, withinOnly = false): boolean {
     const buf = this.buffers.get(tf);
-    if (this.closed || !buf || rows.length === 0) return;
+    if (this.closed || !buf || rows.length === 0) return false;
+    if (withinOnly && (buf.length === 0 || rows.time[rows.length - 1]! < buf.cols.time[buf.first]!)) return false;
     const next = mergeRepair(buf, rows);
-    if (!next) return;
-    this.repairs++;
+    if (!next) return false;
     this.buffers.set(tf, next);
     this.events.onBuffer(this.mkt.fqme, tf, next);
+    return true;
   }
 
   /** Folds a batch of ticks into both buffers under one write section each. */
@@ -178,9 +220,17 @@ export class Feed {
     b.endWrite();
   }
 
-  /** Backfills older history chunk by chunk, yielding between chunks so live ticks keep flowing. */
+  /**
+   * Backfills older history chunk by chunk (storage first, then the venue), yielding between chunks so live ticks
+   * keep flowing. Stored holes are refetched first.
+   */
   async backfill(yieldFn: () => Promise<void>): Promise<void> {
     for (const tf of [60, 1] as const) {
+      try {
+        await this.history.repairHoles(tf, (rows) => void this.applyRows(tf, rows, true));
+      } catch (e) {
+        console.error(`feed ${this.mkt.fqme}: stored ${tf} s holes not repaired: ${(e as Error).message}`);
+      }
       for (;;) {
         const buf = this.buffers.get(tf)!;
         if (this.closed) return;
@@ -188,12 +238,16 @@ export class Feed {
           this.events.onHistory(this.mkt.fqme, tf, buf.first, true);
           break;
         }
-        const oldest = buf.cols.time[buf.first]!;
-        const rows = await this.backend.history(this.mkt.fqme, tf, oldest, Math.min(BACKFILL_CHUNK, buf.roomBelow));
+        const oldest = buf.length ? buf.cols.time[buf.first]! : NaN;
+        const rows = await this.history.older(tf, Math.min(BACKFILL_CHUNK, buf.roomBelow));
         if (this.closed) return;
         // A repair or compaction may have replaced the buffer meanwhile; its oldest row is still ours to extend.
         const cur = this.buffers.get(tf)!;
-        if (cur !== buf && (cur.length === 0 || cur.cols.time[cur.first] !== oldest)) continue;
+        if (cur !== buf && cur.length > 0 && cur.cols.time[cur.first] !== oldest) {
+          // Its oldest row moved: the history cursor follows it, and the page is asked for again from there.
+          this.history.resetBelow(tf, cur.cols.time[cur.first]!);
+          continue;
+        }
         if (rows.length === 0) {
           this.events.onHistory(this.mkt.fqme, tf, buf.first, true);
           break;
@@ -233,6 +287,9 @@ export class Feed {
   }
 
   close(): void {
+    if (!this.closed) this.persist();
+    if (this.persistTimer) clearInterval(this.persistTimer);
+    this.persistTimer = null;
     this.closed = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();

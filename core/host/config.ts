@@ -8,7 +8,8 @@ import { normalizeFqme, parseFqme } from '../protocol/fqme.js';
 /** config.toml in the data directory. Every key is optional; a bad value is an error that names the key. */
 export interface Config {
   sim: { seed: number; rate: number };
-  history: { days60: number; hours1: number };
+  /** Backfill depth per timeframe; whether the sim's (synthetic, regenerable) history is stored too. */
+  history: { days60: number; hours1: number; store_sim: boolean };
   serve: { port: number; host: string };
   /**
    * emsd: how far through the trigger a released dark order is priced, in ticks; the journal size that triggers a
@@ -51,7 +52,7 @@ const venue = (rest: string, ws: string, staleMs: number): VenueSection => ({
 
 export const DEFAULT_CONFIG: Config = {
   sim: { seed: 1, rate: SIM_DEFAULT_RATE },
-  history: { days60: 730, hours1: 6 },
+  history: { days60: 730, hours1: 6, store_sim: false },
   serve: { port: 6116, host: '127.0.0.1' },
   ems: { ticks_through: 5, compact_bytes: 64 * 1024 * 1024, keep_finished: 10_000 },
   paper: { maker_fee: '0', taker_fee: '0' },
@@ -100,6 +101,11 @@ const host = (v: unknown, where: string) => {
   return v;
 };
 
+const bool = (v: unknown, where: string) => {
+  if (typeof v !== 'boolean') throw new ConfigError(`${where} must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+};
+
 const decimal = (min: string, max: string) => (v: unknown, where: string) => {
   // Fee rates and money are exact: written as strings in TOML ("0.001"), never floats.
   if (typeof v !== 'string' || !isDecimal(v) || compareDec(v, min) < 0 || compareDec(v, max) > 0) {
@@ -140,7 +146,7 @@ const venueSpec = {
 
 const SPEC: Spec = {
   sim: { seed: int(0, 2 ** 31 - 1), rate: num(0, 200_000) },
-  history: { days60: int(1, 3650), hours1: int(1, 72) },
+  history: { days60: int(1, 3650), hours1: int(1, 72), store_sim: bool },
   serve: { port: int(0, 65535), host },
   ems: { ticks_through: int(0, 1000), compact_bytes: int(4096, 2 ** 40), keep_finished: int(0, 10_000_000) },
   paper: { maker_fee: decimal('-0.01', '0.1'), taker_fee: decimal('0', '0.1') },

@@ -35,6 +35,26 @@ export interface FillInfo {
   time: number;
 }
 
+/** A run of bars the venue could not give: recorded in the history store, shown, never filled with made-up bars. */
+export interface HistoryGap {
+  fqme: string;
+  timeframe: Timeframe;
+  /** First missing bucket, epoch s. */
+  start: number;
+  /** End of the run (exclusive), epoch s. */
+  end: number;
+  bars: number;
+  reason: string;
+  /** Times it was asked for. */
+  attempts: number;
+  /** Epoch ms. */
+  firstSeen: number;
+  lastTried: number;
+}
+
+export type HistoryFormat = 'parquet' | 'csv';
+export const HISTORY_FORMATS: readonly HistoryFormat[] = ['parquet', 'csv'];
+
 /**
  * The typed API. Text frames carry JSON: requests `{id, method, params}`, replies `{id, result}` or
  * `{id, error}`, events `{event, data}`. Bar rows travel as binary frames (frames.ts).
@@ -74,6 +94,16 @@ export interface Methods {
   'layout.save': { params: { layout: Layout }; result: { ok: true } };
   /** Saves one window's part (by id, added when new): what each window's UI sends as the user changes it. */
   'layout.saveWindow': { params: { window: WindowLayout }; result: { ok: true } };
+  /**
+   * Writes a market's stored bars to a file in the host's data dir (`exports/`), named by the host: time (epoch s),
+   * open, high, low, close, volume, ascending. The host's datad worker owns the store, so this goes through it.
+   */
+  'history.export': {
+    params: { fqme: string; timeframe: Timeframe; format: HistoryFormat };
+    result: { fqme: string; timeframe: Timeframe; format: HistoryFormat; rows: number; path: string };
+  };
+  /** Recorded gaps in stored history, of one market or every market of the backends that ran. */
+  'history.gaps': { params: { fqme?: string }; result: HistoryGap[] };
   /** Test hook (host started with testHooks): crashes a service to exercise its supervisor. */
   'debug.crash': { params: { service: string }; result: { ok: true } };
 }
@@ -151,4 +181,6 @@ export const METHODS: readonly Method[] = [
   'layout.load',
   'layout.save',
   'layout.saveWindow',
+  'history.export',
+  'history.gaps',
 ];

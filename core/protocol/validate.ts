@@ -1,5 +1,5 @@
 import type { ErrorBody, Method, Params, RequestMsg } from './messages.js';
-import { METHODS } from './messages.js';
+import { HISTORY_FORMATS, METHODS } from './messages.js';
 import { TIMEFRAMES } from './types.js';
 import { checkLayout, checkWindow, LayoutError } from './layout.js';
 
@@ -91,6 +91,13 @@ const paramCheckers: { [M in Method]: (p: Obj) => Params<M> } = {
   'orders.active': (p) => (onlyKeys(p, []), {}),
   'accounts.list': (p) => (onlyKeys(p, []), {}),
   'positions.list': (p) => (onlyKeys(p, []), {}),
+  'history.export': (p) => {
+    onlyKeys(p, ['fqme', 'timeframe', 'format']);
+    const format = p.format;
+    if (!HISTORY_FORMATS.includes(format as never)) throw new ProtocolError('bad_params', `'format' must be one of ${HISTORY_FORMATS.join(', ')}`);
+    return { fqme: str(p, 'fqme'), timeframe: timeframeOf(p), format: format as (typeof HISTORY_FORMATS)[number] };
+  },
+  'history.gaps': (p) => (onlyKeys(p, ['fqme']), p.fqme === undefined ? {} : { fqme: str(p, 'fqme') }),
   'fills.recent': (p) => {
     onlyKeys(p, ['limit']);
     const limit = int(p, 'limit', 1, 10_000, true);
@@ -109,6 +116,14 @@ function layoutParam<T>(check: () => T): T {
     if (e instanceof LayoutError) throw new ProtocolError('bad_params', `bad layout: ${e.message}`);
     throw e;
   }
+}
+
+function timeframeOf(p: Obj): 1 | 60 {
+  const timeframe = p.timeframe;
+  if (!TIMEFRAMES.includes(timeframe as never)) {
+    throw new ProtocolError('bad_params', `'timeframe' must be one of ${TIMEFRAMES.join(', ')} (seconds)`);
+  }
+  return timeframe as 1 | 60;
 }
 
 function obj(p: Obj, key: string): Obj {
