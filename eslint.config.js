@@ -1,6 +1,7 @@
 // Lint for the whole repo, and the tooling half of the layering in DESIGN.md §4 (the other half is one tsconfig per
-// layer): core never imports electron, react or the UI; core/protocol is pure (no node:*, nothing else from core);
-// renderer sees only core/protocol; electron never imports renderer code. eslint-layers.test.ts proves the rules bite.
+// layer): core never imports electron, react or the UI; core/protocol is pure (no node:*, nothing else from core), and
+// so is core/indicators (which may also use core/protocol); renderer sees only those two; electron never imports
+// renderer code. eslint-layers.test.ts proves the rules bite.
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
@@ -72,6 +73,6 @@ export default tseslint.config(
   { files: ['electron/preload.ts'], languageOptions: { globals: { ...globals.browser } } },
   // Layering by package name. Flat config replaces a rule's options wholesale, so each block lists its full set.
   { files: ['core/**'], rules: { 'no-restricted-imports': restrict(UI_PACKAGES) } },
-  { files: ['core/protocol/**'], rules: { 'no-restricted-imports': restrict(UI_PACKAGES, NODE_BUILTINS) } },
+  { files: ['core/protocol/**', 'core/indicators/**'], rules: { 'no-restricted-imports': restrict(UI_PACKAGES, NODE_BUILTINS) } },
   { files: ['renderer/**'], rules: { 'no-restricted-imports': restrict(ELECTRON, NODE_BUILTINS) } },
 );

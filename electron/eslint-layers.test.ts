@@ -83,10 +83,38 @@ describe('core/protocol', () => {
   });
 });
 
+describe('core/indicators', () => {
+  it.each([
+    "import { readFile } from 'node:fs';",
+    "import { Worker } from 'worker_threads';",
+    "import { createChart } from 'lightweight-charts';",
+  ])('refuses node builtins and UI packages: %s', async (code) => {
+    expect(await violations('core/indicators/x.ts', code)).toEqual([expect.stringMatching(/^no-restricted-imports/)]);
+  });
+
+  it('refuses core outside core/protocol, and the renderer', async () => {
+    expect(await violations('core/indicators/x.ts', "import { OhlcBuffer } from '../data/ohlc-buffer.js';")).toEqual([
+      expect.stringMatching(/core\/indicators is pure/),
+    ]);
+    expect(await violations('core/indicators/x.ts', "import { BarStore } from '../../renderer/lib/bar-store.js';")).toHaveLength(1);
+  });
+
+  it('allows its own files and core/protocol', async () => {
+    const code = ["import { SmaKernel } from './kernels.js';", "import type { BarRows } from '../protocol/frames.js';", 'export const k = SmaKernel;', 'export type R = BarRows;'].join('\n');
+    expect(await allMessages('core/indicators/x.ts', code)).toEqual([]);
+  });
+
+  it('is not imported by core/protocol, which stays self-contained', async () => {
+    expect(await violations('core/protocol/x.ts', "import { SmaKernel } from '../indicators/kernels.js';")).toEqual([
+      expect.stringMatching(/core\/protocol is pure/),
+    ]);
+  });
+});
+
 describe('renderer', () => {
   it('refuses core outside core/protocol', async () => {
     expect(await violations('renderer/features/x.ts', "import { Host } from '../../core/host/host.js';")).toEqual([
-      expect.stringMatching(/^layers\/boundaries: .*renderer may import only core\/protocol/),
+      expect.stringMatching(/^layers\/boundaries: .*renderer may import only core\/protocol and core\/indicators/),
     ]);
     expect(await violations('renderer/x.tsx', "import type { ServerConnection } from '../core/api/connection.js';")).toHaveLength(1);
     expect(await violations('renderer/x.ts', "export * from '../core/protocol/../data/feed.js';")).toHaveLength(1);
@@ -104,13 +132,14 @@ describe('renderer', () => {
     expect(await violations('renderer/x.ts', "import { CONNECT_CHANNEL } from '../electron/channels.js';")).toHaveLength(1);
   });
 
-  it('allows core/protocol and UI packages', async () => {
+  it('allows core/protocol, core/indicators and UI packages', async () => {
     const code = [
       "import { ApiClient } from '../../core/protocol/client.js';",
       "import { parseFqme } from '../../core/protocol/index.js';",
+      "import { SmaKernel } from '../../core/indicators/kernels.js';",
       "import { create } from 'zustand';",
       "import { createChart } from 'lightweight-charts';",
-      'export const used = [ApiClient, parseFqme, create, createChart];',
+      'export const used = [ApiClient, parseFqme, SmaKernel, create, createChart];',
     ].join('\n');
     expect(await allMessages('renderer/features/x.ts', code)).toEqual([]);
   });

@@ -4,10 +4,13 @@
 // they are spelled. It covers import/export-from declarations, import(), require() and `import x = require()`.
 import { dirname, relative, resolve, sep } from 'node:path';
 
-/** The layer a repo-relative path belongs to: 'core/protocol', 'core', 'renderer', 'electron', or null. */
+/** Pure folders of core: no node:*, importable by the renderer. */
+const PURE = new Set(['protocol', 'indicators']);
+
+/** The layer a repo-relative path belongs to: 'core/protocol', 'core/indicators', 'core', 'renderer', 'electron', or null. */
 export function layerOf(rel) {
   const parts = rel.split(sep).join('/').split('/');
-  if (parts[0] === 'core') return parts[1] === 'protocol' && parts.length > 2 ? 'core/protocol' : 'core';
+  if (parts[0] === 'core') return PURE.has(parts[1]) && parts.length > 2 ? `core/${parts[1]}` : 'core';
   if (parts[0] === 'renderer' || parts[0] === 'electron') return parts[0];
   return null;
 }
@@ -18,10 +21,14 @@ export function forbiddenEdge(from, to) {
   switch (from) {
     case 'core/protocol':
       return 'core/protocol is pure: it may import only core/protocol';
+    case 'core/indicators':
+      return to === 'core/protocol' ? null : 'core/indicators is pure: it may import only core/indicators and core/protocol';
     case 'core':
       return to === 'renderer' || to === 'electron' ? `core may not import ${to}/` : null;
     case 'renderer':
-      return to === 'core/protocol' ? null : `renderer may import only core/protocol, not ${to ?? 'files outside the layers'}`;
+      return to === 'core/protocol' || to === 'core/indicators'
+        ? null
+        : `renderer may import only core/protocol and core/indicators, not ${to ?? 'files outside the layers'}`;
     case 'electron':
       return to === 'renderer' ? 'electron may not import renderer/ (it serves the built UI)' : null;
     default:
