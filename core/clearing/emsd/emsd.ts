@@ -372,8 +372,12 @@ export class Emsd implements Service {
     if (isTerminal(rec.state)) this.mirror.finish(rec.oid);
     if (rec.reqid) this.byReqid.set(`${rec.venue}|${rec.reqid}`, rec.oid);
     for (const a of t.actions) if (a.kind === 'book_fill') needs = Math.max(needs, await this.bookFill(a));
-    const releasedAt = t.status.resp === 'triggered' && rec.releasedAt ? { releasedAt: rec.releasedAt } : {};
-    this.journalLazily([{ type: 'status', status: t.status, state: rec.state, ...releasedAt }]);
+    const status: AppendRecord = { type: 'status', status: t.status, state: rec.state };
+    if (t.status.resp === 'triggered') {
+      // A release is the one status recovery reads (a dark order goes out again at its release limit): shown once durable.
+      if (rec.releasedAt) status.releasedAt = rec.releasedAt;
+      needs = Math.max(needs, await this.journaled([status]));
+    } else this.journalLazily([status]);
     this.show('status', t.status, needs);
     for (const a of t.actions) if (a.kind !== 'book_fill') await this.act(rec, a);
     return t.status;
