@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { normalizePayload, PortConnection, type PortLike } from './port-connection.js';
+import { ackText } from '../core/protocol/flow.js';
 
 class FakePort extends EventEmitter implements PortLike {
   sent: unknown[] = [];
@@ -29,7 +30,8 @@ describe('PortConnection', () => {
     conn.sendText('{"t":"hello"}');
     conn.sendBinary(buf);
     expect(port.sent).toEqual(['{"t":"hello"}', buf]);
-    expect(conn.bufferedAmount()).toBe(0);
+    // Nothing acknowledged yet: all of it counts as buffered.
+    expect(conn.bufferedAmount()).toBe('{"t":"hello"}'.length + 16);
     expect(conn.label).toBe('ipc window 1#1');
   });
 
@@ -94,5 +96,85 @@ describe('PortConnection', () => {
     conn2.close(1000, 'bye');
     expect(port2.closed).toBe(true);
     expect(closes2).toBe(1);
+  });
+});
+
+describe('PortConnection flow control', () => {
+  it('counts what was sent and not acknowledged as its buffered amount; acks are not API messages', () => {
+    const port = new FakePort();
+    const conn = new PortConnection('c', port);
+    const got: unknown[] = [];
+    conn.onMessage((d) => got.push(d));
+    conn.sendText('x'.repeat(1000));
+    conn.sendBinary(new ArrayBuffer(4000));
+    expect(conn.bufferedAmount()).toBe(5000);
+    port.receive(ackText(1000));
+    expect(conn.bufferedAmount()).toBe(4000);
+    port.receive(ackText(5000));
+    expect(conn.bufferedAmount()).toBe(0);
+    // The same total again is harmless (acks are cumulative).
+    port.receive(ackText(5000));
+    expect(conn.bufferedAmount()).toBe(0);
+    expect(got).toEqual([]);
+    expect(port.sent).toHaveLength(2);
+  });
+
+  it('refuses a garbage ack with an error reply, changes nothing and goes on', () => {
+    const port = new FakePort();
+    const lines: string[] = [];
+    const conn = new PortConnection('c', port, (l) => lines.push(l));
+    const got: unknown[] = [];
+    conn.onMessage((d) => got.push(d));
+    conn.sendText('y'.repeat(100));
+    port.receive(ackText(40));
+    const garbage = [
+      '{"ack":',
+      '{"ack":"40"}',
+      '{"ack":-1}',
+      '{"ack":1.5}',
+      '{"ack":1e400}',
+      '{"ack":null}',
+      '{"ack":[1]}',
+      '{"ack":50,"more":1}',
+      `{"ack":${'9'.repeat(80)}}`,
+      ackText(39), // backwards
+      ackText(100_000), // more than was sent
+    ];
+    for (const g of garbage) expect(() => port.receive(g)).not.toThrow();
+    const texts = port.sent.slice(1) as string[];
+    // Nothing acknowledged beyond the good ack of 40; the error replies are sent (and count) like any message.
+    expect(conn.bufferedAmount()).toBe(60 + texts.reduce((n, t) => n + t.length, 0));
+    const replies = texts.map((m) => JSON.parse(m) as { id: unknown; error: { code: string; message: string } });
+    expect(replies).toHaveLength(garbage.length);
+    for (const r of replies) {
+      expect(r.id).toBeNull();
+      expect(r.error.code).toBe('bad_request');
+      expect(r.error.message).toMatch(/^bad ack: /);
+    }
+    expect(replies.at(-2)!.error.message).toMatch(/below the 40 already acknowledged/);
+    expect(replies.at(-1)!.error.message).toMatch(/more than the \d+ sent/);
+    expect(got).toEqual([]);
+    expect(lines).toHaveLength(1);
+    // Still a working connection: a good ack counts.
+    port.receive(ackText(100 + texts.reduce((n, t) => n + t.length, 0)));
+    expect(conn.bufferedAmount()).toBe(0);
+    expect(conn.isClosed).toBe(false);
+  });
+
+  it('closes a window that acknowledges nothing past maxUnackedBytes', () => {
+    const port = new FakePort();
+    const lines: string[] = [];
+    const conn = new PortConnection('c', port, (l) => lines.push(l), 10_000);
+    let closed = 0;
+    conn.onClose(() => closed++);
+    for (let i = 0; i < 9; i++) conn.sendBinary(new ArrayBuffer(1000));
+    port.receive(ackText(9000));
+    for (let i = 0; i < 10; i++) conn.sendBinary(new ArrayBuffer(1000));
+    expect(conn.isClosed).toBe(false);
+    conn.sendBinary(new ArrayBuffer(1000));
+    expect(conn.isClosed).toBe(true);
+    expect(port.closed).toBe(true);
+    expect(closed).toBe(1);
+    expect(lines[0]).toMatch(/stopped reading/);
   });
 });

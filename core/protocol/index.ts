@@ -7,3 +7,4 @@ export * from './messages.js';
 export * from './validate.js';
 export * from './frames.js';
 export * from './client.js';
+export * from './flow.js';

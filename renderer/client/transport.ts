@@ -1,4 +1,5 @@
 import type { Transport } from '../../core/protocol/client.js';
+import { withAcks } from '../../core/protocol/flow.js';
 
 /** The page message the Electron preload posts with the API port in its transfer list (electron/channels.ts). */
 export const PORT_MESSAGE = 'candlewick:port';
@@ -57,7 +58,9 @@ export function openWebSocketTransport(url: string): Promise<Transport> {
 
 /**
  * Electron: ask the preload for a port, then wait for main to hand it over as a page message. Strings on
- * the port are JSON API messages, ArrayBuffers are bar frames, exactly as on the WebSocket.
+ * the port are JSON API messages, ArrayBuffers are bar frames, exactly as on the WebSocket. A port has no send
+ * buffer the host could watch, so the page acknowledges what it receives (core/protocol/flow.ts): a page that
+ * stops reading gets coalesced updates instead of a queue growing in the host.
  */
 export function openElectronTransport(bridge: CandlewickBridge): Promise<Transport> {
   return new Promise((resolve, reject) => {
@@ -65,7 +68,7 @@ export function openElectronTransport(bridge: CandlewickBridge): Promise<Transpo
       if (e.data !== PORT_MESSAGE || !e.ports[0]) return;
       window.removeEventListener('message', onPort);
       clearTimeout(timer);
-      resolve(portTransport(e.ports[0]));
+      resolve(withAcks(portTransport(e.ports[0])));
     };
     const timer = setTimeout(() => {
       window.removeEventListener('message', onPort);
