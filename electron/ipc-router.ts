@@ -2,11 +2,13 @@
  * The one IPC entry point of main. A window asks for a connection on CONNECT_CHANNEL; the router checks who is asking
  * (main frame of our own app:// page, inside one of our windows) and answers with one end of a fresh
  * MessageChannelMain, the other end going to the host API as a ServerConnection. Nothing but that port crosses:
- * every API message then flows over the port and is validated by the host. Other channels are refused and logged.
+ * every API message then flows over the port and is validated by the host. The one other request, OPEN_WINDOW_CHANNEL
+ * (a window of the saved layout, by id), passes the same sender checks and then main's own check of the id.
+ * Other channels are refused and logged.
  */
 import { BrowserWindow, ipcMain, MessageChannelMain, type IpcMainEvent, type WebContents } from 'electron';
 import type { ServerConnection } from '../core/api/connection.js';
-import { CONNECT_CHANNEL, KNOWN_CHANNELS, PORT_CHANNEL } from './channels.js';
+import { CONNECT_CHANNEL, KNOWN_CHANNELS, OPEN_WINDOW_CHANNEL, PORT_CHANNEL } from './channels.js';
 import { describeUrl, senderRefusal } from './policy.js';
 import { PortConnection } from './port-connection.js';
 
@@ -22,12 +24,16 @@ export class IpcRouter {
   private readonly watched = new WeakSet<WebContents>();
   private serial = 0;
   private readonly onConnect = (event: IpcMainEvent, ...args: unknown[]) => this.connect(event, args);
+  private readonly onOpenWindow = (event: IpcMainEvent, ...args: unknown[]) => this.openWindow(event, args);
 
   constructor(
     private readonly sink: () => ConnectionSink | null,
     private readonly log: (line: string) => void,
+    /** Opens a window of the saved layout; returns why not (an unknown id), or null once opened. */
+    private readonly opener: (args: readonly unknown[]) => string | null = () => 'no windows here',
   ) {
     ipcMain.on(CONNECT_CHANNEL, this.onConnect);
+    ipcMain.on(OPEN_WINDOW_CHANNEL, this.onOpenWindow);
   }
 
   /** Called for every WebContents: logs and drops messages on channels we do not serve. */
@@ -49,6 +55,7 @@ export class IpcRouter {
   /** Closes every port; the host sees each connection close. */
   dispose(): void {
     ipcMain.removeListener(CONNECT_CHANNEL, this.onConnect);
+    ipcMain.removeListener(OPEN_WINDOW_CHANNEL, this.onOpenWindow);
     for (const id of [...this.live.keys()]) this.closeAll(id, 'shutting down');
   }
 
@@ -88,7 +95,20 @@ export class IpcRouter {
     contents.postMessage(PORT_CHANNEL, null, [port2]);
   }
 
+  private openWindow(event: IpcMainEvent, args: unknown[]): void {
+    const refusal = this.senderRefusal(event) ?? this.opener(args);
+    if (refusal !== null) this.log(`ipc: refused ${OPEN_WINDOW_CHANNEL} from webContents ${event.sender.id}: ${refusal}`);
+  }
+
   private refusal(event: IpcMainEvent, args: unknown[]): string | null {
+    const why = this.senderRefusal(event);
+    if (why !== null) return why;
+    if (args.length !== 0) return 'unexpected payload';
+    return null;
+  }
+
+  /** Only the main frame of our own page, in one of our windows, may ask anything. */
+  private senderRefusal(event: IpcMainEvent): string | null {
     const frame = event.senderFrame;
     const why = senderRefusal(frame);
     if (why !== null) return why;
@@ -98,7 +118,6 @@ export class IpcRouter {
       return 'sender is not the main frame of its window';
     }
     if (BrowserWindow.fromWebContents(event.sender) === null) return 'sender is not one of our windows';
-    if (args.length !== 0) return 'unexpected payload';
     return null;
   }
 

@@ -3,11 +3,12 @@
  * Checks the wiring the unit tests cannot: start-up order, window settings, session and contents guards, the IPC
  * router handing a working API port to a legitimate window and nothing to anyone else, and a clean quit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as fake from './testing/fake-electron.js';
+import { sampleLayout } from '../core/protocol/layout-fixture.js';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron.js')).electron);
 
@@ -53,6 +54,8 @@ beforeAll(async () => {
     }
     return write(chunk, ...rest);
   });
+  // A saved layout with a second window ('w2'): main opens it again at start.
+  writeFileSync(join(dataDir, 'layout.json'), JSON.stringify(sampleLayout()));
   process.argv = ['electron', '.', '--data-dir', dataDir, '--fqme', 'btcusdt.spot.sim', '--seed', '3'];
   await import('./main.js');
   win = await until(() => fake.BrowserWindow.all[0]);
@@ -137,6 +140,42 @@ describe('electron main (fake electron, real host)', () => {
     expect(refusals.join('\n')).toMatch(/file:\/\/\/tmp\/index\.html/);
     expect(refusals.join('\n')).toMatch(/subframe/);
     expect(refusals.join('\n')).toMatch(/not one of our windows/);
+  });
+
+  it('opens the saved layout windows at start, and a window of the layout when a page asks for it', async () => {
+    const second = fake.BrowserWindow.all[1]!;
+    expect(second.loadedUrl).toBe('app://candlewick/index.html?window=w2');
+    expect(second.options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false });
+    // A page moves a chart out: it saves a window 'w3', then asks main to open it.
+    connectFrom(win.webContents, win.webContents.mainFrame);
+    const port = win.webContents.posted.at(-1)!.ports[0]!;
+    const w3 = { id: 'w3', active: 't9', tabs: [{ id: 't9', focus: 'c9', root: { kind: 'chart', chart: { id: 'c9', fqme: 'ethusd.spot.sim', timeframes: [60], overlays: [], indicators: [] } } }] };
+    expect((await request(port, 10, 'layout.saveWindow', { window: w3 })).result).toEqual({ ok: true });
+    const openFrom = (wc: fake.FakeWebContents, frame: fake.FakeFrame | null, ...args: unknown[]) =>
+      fake.ipcMain.emit('candlewick:open-window', { sender: wc, senderFrame: frame, ports: [] }, ...args);
+    const count = fake.BrowserWindow.all.length;
+    openFrom(win.webContents, win.webContents.mainFrame, 'w3');
+    expect(fake.BrowserWindow.all).toHaveLength(count + 1);
+    const third = fake.BrowserWindow.all.at(-1)!;
+    expect(third.loadedUrl).toBe('app://candlewick/index.html?window=w3');
+    // Again: the open window comes forward, no second copy.
+    openFrom(win.webContents, win.webContents.mainFrame, 'w3');
+    // Refused: ids the layout does not have, garbage, the main window, a subframe or a foreign page.
+    openFrom(win.webContents, win.webContents.mainFrame, 'w404');
+    openFrom(win.webContents, win.webContents.mainFrame, { id: 'w3' });
+    openFrom(win.webContents, win.webContents.mainFrame, 'main');
+    openFrom(win.webContents, win.webContents.mainFrame);
+    openFrom(win.webContents, { url: 'app://candlewick/index.html', parent: win.webContents.mainFrame, processId: 7, routingId: 99 }, 'w3');
+    openFrom(win.webContents, { ...win.webContents.mainFrame, url: 'https://evil.example/' }, 'w3');
+    expect(fake.BrowserWindow.all).toHaveLength(count + 1);
+    const refusals = logs.filter((l) => l.includes('ipc: refused candlewick:open-window'));
+    expect(refusals).toHaveLength(6);
+    expect(refusals.join('\n')).toMatch(/no window "w404"/);
+    // The user closes the new window: it leaves the layout (the main window is still open).
+    third.emit('closed');
+    await until(() => !JSON.parse(readFileSync(join(dataDir, 'layout.json'), 'utf8')).windows.some((w: { id: string }) => w.id === 'w3'));
+    const ids = JSON.parse(readFileSync(join(dataDir, 'layout.json'), 'utf8')).windows.map((w: { id: string }) => w.id);
+    expect(ids).toEqual(['main', 'w2']);
   });
 
   it('logs messages on unknown channels', () => {

@@ -1,6 +1,7 @@
 /**
- * Electron main: the host (services, API) in this process, one sandboxed window per chart view, and the IPC router
- * that hands each window a MessagePort to the host API. The order of the top-level statements matters: everything up
+ * Electron main: the host (services, API) in this process, one sandboxed window per window of the saved layout (the
+ * main one, and those charts were moved out to), and the IPC router that hands each window a MessagePort to the host
+ * API and opens layout windows on request. The order of the top-level statements matters: everything up
  * to app.whenReady() must run synchronously before 'ready' (custom scheme, userData path, single-instance lock).
  */
 import { app, BrowserWindow, session, type Session } from 'electron';
@@ -10,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Host } from '../core/host/host.js';
 import { resolveDataDir } from '../core/host/paths.js';
 import { IpcRouter } from './ipc-router.js';
-import { parseShellArgs } from './policy.js';
+import { appEntryUrl, openWindowRefusal, parseShellArgs } from './policy.js';
 import { registerAppScheme, serveAppProtocol } from './protocol.js';
 import { hardenContents, hardenSession } from './security.js';
 import { createMainWindow } from './window.js';
@@ -50,8 +51,43 @@ function harden(s: Session): void {
   hardenSession(s, log);
 }
 
-function openWindow(fqme?: string): BrowserWindow {
-  return createMainWindow({ preload, fqme, log, icon: existsSync(devIcon) ? devIcon : undefined });
+const MAIN_WINDOW = 'main';
+/** Open windows by layout window id. */
+const windows = new Map<string, BrowserWindow>();
+
+/** Opens (or brings forward) the window showing layout window `windowId`. */
+function openWindow(fqme?: string, windowId = MAIN_WINDOW): BrowserWindow {
+  const open = windows.get(windowId);
+  if (open) {
+    if (open.isMinimized()) open.restore();
+    open.focus();
+    return open;
+  }
+  const win = createMainWindow({
+    preload,
+    fqme,
+    windowId: windowId === MAIN_WINDOW ? undefined : windowId,
+    log,
+    icon: existsSync(devIcon) ? devIcon : undefined,
+  });
+  windows.set(windowId, win);
+  win.on('closed', () => {
+    if (windows.get(windowId) === win) windows.delete(windowId);
+    // Closed by the user while the terminal goes on: forgotten. Closed as the app ends (after the main window, or
+    // while quitting): kept, and opened again on the next start.
+    if (windowId !== MAIN_WINDOW && phase === 'running' && windows.has(MAIN_WINDOW)) {
+      host?.layout.removeWindow(windowId).catch((err: unknown) => log(`layout: ${String(err)}`));
+    }
+  });
+  return win;
+}
+
+/** A page asked for a window of the saved layout: only ids the layout has (policy.openWindowRefusal). */
+function openRequested(args: readonly unknown[]): string | null {
+  const known = host?.layout.get().windows.map((w) => w.id) ?? [];
+  const refusal = openWindowRefusal(args, known);
+  if (refusal === null) openWindow(undefined, args[0] as string);
+  return refusal;
 }
 
 async function shutdown(): Promise<void> {
@@ -107,11 +143,13 @@ if (!app.requestSingleInstanceLock()) {
 
   app.on('second-instance', (_event, argv) => {
     const again = parseShellArgs(argv);
+    const main = windows.get(MAIN_WINDOW);
     if (again.fqme) {
-      openWindow(again.fqme);
-      return;
+      // The symbol goes into the main window's focused chart (its layout is saved; the page restores it).
+      if (main) void main.loadURL(appEntryUrl(again.fqme)).catch((err: unknown) => log(`window: ${String(err)}`));
+      else openWindow(again.fqme);
     }
-    const win = BrowserWindow.getAllWindows()[0];
+    const win = main ?? BrowserWindow.getAllWindows()[0];
     if (win) {
       if (win.isMinimized()) win.restore();
       win.focus();
@@ -144,7 +182,7 @@ if (!app.requestSingleInstanceLock()) {
     .then(async () => {
       harden(session.defaultSession);
       serveAppProtocol(rendererRoot, log);
-      router = new IpcRouter(() => host, log);
+      router = new IpcRouter(() => host, log, openRequested);
       host = await hostReady;
       notifyAlerts(host, log);
       if (phase !== 'running') {
@@ -152,6 +190,7 @@ if (!app.requestSingleInstanceLock()) {
         return;
       }
       openWindow(args.fqme);
+      for (const w of host.layout.get().windows) if (w.id !== MAIN_WINDOW) openWindow(undefined, w.id);
     })
     .catch((err: unknown) => fail('start failed', err));
 }

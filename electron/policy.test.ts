@@ -5,6 +5,7 @@ import {
   externalUrlAllowed,
   isAppUrl,
   navigationAllowed,
+  openWindowRefusal,
   parseShellArgs,
   senderRefusal,
 } from './policy.js';
@@ -111,6 +112,7 @@ describe('CSP', () => {
     );
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('worker-src')).toEqual(["'self'"]);
     expect(directives.get('connect-src')).toEqual(["'self'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
     expect(directives.get('base-uri')).toEqual(["'none'"]);
@@ -142,5 +144,21 @@ describe('parseShellArgs', () => {
       fqme: 'a.b.sim',
       testHooks: false,
     });
+  });
+});
+
+describe('openWindowRefusal', () => {
+  const known = ['main', 'w1a2b3'];
+  it('opens a window the saved layout has', () => {
+    expect(openWindowRefusal(['w1a2b3'], known)).toBeNull();
+    expect(new URL(appEntryUrl(null, 'w1a2b3')).searchParams.get('window')).toBe('w1a2b3');
+  });
+  it('refuses anything else', () => {
+    expect(openWindowRefusal([], known)).toMatch(/one window id/);
+    expect(openWindowRefusal(['w1a2b3', 'x'], known)).toMatch(/one window id/);
+    expect(openWindowRefusal([{ id: 'w1a2b3' }], known)).toMatch(/bad window id/);
+    expect(openWindowRefusal(['../../etc/passwd'], known)).toMatch(/bad window id/);
+    expect(openWindowRefusal(['main'], known)).toMatch(/main window/);
+    expect(openWindowRefusal(['w9'], known)).toMatch(/no window "w9"/);
   });
 });

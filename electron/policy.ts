@@ -11,6 +11,8 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
+  // The indicator worker: a script of ours, never a blob: or data: URL.
+  "worker-src 'self'",
   "style-src 'self' 'unsafe-inline'",
   "connect-src 'self'",
   "img-src 'self' data:",
@@ -46,11 +48,31 @@ export function isAppUrl(raw: unknown): boolean {
   );
 }
 
-/** The URL a window loads: the UI entry, with the symbol to open when one was asked for (`--fqme`). */
-export function appEntryUrl(fqme?: string | null): string {
+/**
+ * The URL a window loads: the UI entry, with the symbol to open when one was asked for (`--fqme`), and the saved
+ * layout window it shows (`?window=`, the main window without).
+ */
+export function appEntryUrl(fqme?: string | null, windowId?: string | null): string {
   const url = new URL(`${APP_ORIGIN}/index.html`);
   if (fqme) url.searchParams.set('fqme', fqme);
+  if (windowId) url.searchParams.set('window', windowId);
   return url.toString();
+}
+
+const WINDOW_ID = /^[A-Za-z0-9_-]{1,40}$/;
+
+/**
+ * Why an open-window request must be refused, or null: its one argument must be a window id of the saved layout
+ * (`known`) other than the main window. Anything else (no id, extra arguments, a path, an id main never saved) is
+ * refused, so a page can only reopen windows the layout already describes.
+ */
+export function openWindowRefusal(args: readonly unknown[], known: readonly string[]): string | null {
+  if (args.length !== 1) return `expected one window id, got ${args.length} arguments`;
+  const id = args[0];
+  if (typeof id !== 'string' || !WINDOW_ID.test(id)) return `bad window id ${describeUrl(id)}`;
+  if (id === 'main') return 'the main window is not opened on request';
+  if (!known.includes(id)) return `no window ${describeUrl(id)} in the saved layout`;
+  return null;
 }
 
 /** The parts of Electron's WebFrameMain that sender validation reads. */

@@ -5,6 +5,8 @@ import { appEntryUrl, describeUrl } from './policy.js';
 export interface WindowOptions {
   preload: string;
   fqme?: string;
+  /** The saved layout window this one shows; none for the main window. */
+  windowId?: string;
   icon?: string;
   log: (line: string) => void;
 }
@@ -34,7 +36,7 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
-  const url = appEntryUrl(opts.fqme);
+  const url = appEntryUrl(opts.fqme, opts.windowId);
   win.loadURL(url).catch((err: unknown) => {
     opts.log(`window: failed to load ${describeUrl(url)}: ${err instanceof Error ? err.message : String(err)}`);
   });

@@ -1,4 +1,5 @@
-import { ChartsArea } from './features/chart/ChartsArea.js';
+import { useLayoutSync } from './features/layout/useLayoutSync.js';
+import { Workspace } from './features/layout/Workspace.js';
 import { OrderMenu } from './features/orders/OrderMenu.js';
 import { OrderPane } from './features/orders/OrderPane.js';
 import { OrderToasts } from './features/orders/OrderToasts.js';
@@ -17,7 +18,7 @@ function SymbolTitle() {
   return (
     <div className="title">
       <span className="fqme">{fqme}</span>
-      {mkt && mkt.fqme === fqme && (
+      {mkt && (
         <span className="mkt">
           tick {mkt.priceTick} · lot {mkt.sizeTick}
         </span>
@@ -27,6 +28,7 @@ function SymbolTitle() {
 }
 
 export function App() {
+  useLayoutSync();
   useServicesFeed();
   useQuoteFeed();
   useDocumentTitle();
@@ -39,7 +41,7 @@ export function App() {
         <SymbolTitle />
       </header>
       <main className="workspace">
-        <ChartsArea />
+        <Workspace />
         <OrderPane />
         <ServicesPanel />
       </main>

@@ -4,6 +4,7 @@ import { useConnection } from './stores/connection.js';
 import { useFeed } from './stores/feed.js';
 import { useOrders } from './stores/orders.js';
 import { useServices } from './stores/services.js';
+import { useLayout } from './stores/layout.js';
 import { useSession } from './stores/session.js';
 
 /**
@@ -19,8 +20,30 @@ export const latency: LatencyLogs = {
   ingestApplied: new LatencyLog(),
   ingestPainted: new LatencyLog(),
 };
-/** Live chart controllers by role ('slow' = 1 m, 'fast' = 1 s). */
-export const charts: Record<string, ChartController> = {};
+/** Live chart controllers: by layout chart id, then by role ('slow' = 1 m, 'fast' = 1 s). */
+export const chartsById = new Map<string, Partial<Record<'slow' | 'fast', ChartController>>>();
+
+/** A chart pane's controller, for the debug handle; returns its unregistration. */
+export function registerChart(chartId: string, role: 'slow' | 'fast', c: ChartController): () => void {
+  let roles = chartsById.get(chartId);
+  if (!roles) chartsById.set(chartId, (roles = {}));
+  roles[role] = c;
+  return () => {
+    const r = chartsById.get(chartId);
+    if (r?.[role] !== c) return;
+    delete r[role];
+    if (!r.slow && !r.fast) chartsById.delete(chartId);
+  };
+}
+
+/** The focused chart's controllers by role, as `charts.slow` / `charts.fast` (what tests and benchmarks drive). */
+export const charts: Partial<Record<'slow' | 'fast', ChartController>> = Object.defineProperties(
+  {},
+  {
+    slow: { enumerable: true, get: () => chartsById.get(useSession.getState().chartId)?.slow },
+    fast: { enumerable: true, get: () => chartsById.get(useSession.getState().chartId)?.fast },
+  },
+);
 
 /**
  * `window.__candlewick`, for e2e tests and benchmarks: read what the UI holds without scraping pixels.
@@ -49,11 +72,20 @@ export function installDebugHandle(): void {
       return Object.fromEntries(Object.entries(latency).map(([k, log]) => [k, sum(log.values)]));
     },
     charts,
+    /** Controllers of every chart in the window, by layout chart id and role. */
+    chartsById,
+    /** Per role of the focused chart (`slow`, `fast`), as before multi-chart; `byChart` for every chart by id. */
     stats() {
-      return Object.fromEntries(Object.entries(charts).map(([k, c]) => [k, c.stats()]));
+      const of = (roles: Partial<Record<string, ChartController>>) =>
+        Object.fromEntries(Object.entries(roles).flatMap(([k, c]) => (c ? [[k, c.stats()]] : [])));
+      return { ...of(charts), byChart: Object.fromEntries([...chartsById].map(([id, roles]) => [id, of(roles)])) };
     },
     store: {
       session: () => useSession.getState(),
+      layout: () => {
+        const { windowId, win, restored, dirty, saves, saveError } = useLayout.getState();
+        return { windowId, win, restored, dirty, saves, saveError };
+      },
       connection: () => {
         const { client: _client, ...rest } = useConnection.getState();
         return rest;

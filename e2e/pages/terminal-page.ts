@@ -58,40 +58,53 @@ export class TerminalPage {
 
   // ---- charts ----
 
-  /** All charts on the page (two per loaded symbol). */
-  get charts(): Locator {
-    return this.page.getByTestId('chart');
+  /**
+   * The focused chart view: one symbol with its 1 m and 1 s charts, what the search loads into and order mode and the
+   * order pane act on. With one chart in the window it is the only one.
+   */
+  get focusedView(): Locator {
+    return this.page.locator('[data-testid="chart-view"][data-focused="true"]');
   }
 
-  /** The slow (60: 1 m) or fast (1: 1 s) chart. */
-  chart(timeframe: Timeframe): Locator {
-    return this.page.locator(`[data-testid="chart"][data-timeframe="${timeframe}"]`);
+  /** The chart views of the active tab, in layout order (left to right, top to bottom). */
+  get views(): Locator {
+    return this.page.locator('[data-testid="tab-body"]:not([aria-hidden="true"]) [data-testid="chart-view"]');
+  }
+
+  /** The charts of the focused view (two for a symbol shown in 1 m and 1 s). */
+  get charts(): Locator {
+    return this.focusedView.getByTestId('chart');
+  }
+
+  /** The slow (60: 1 m) or fast (1: 1 s) chart of the focused view, or of `view`. */
+  chart(timeframe: Timeframe, view: Locator = this.focusedView): Locator {
+    return view.locator(`[data-testid="chart"][data-timeframe="${timeframe}"]`);
   }
 
   /** The legend of a chart: the chart-legend sharing the chart's pane. */
-  legend(timeframe: Timeframe): Locator {
-    return this.chart(timeframe).locator('xpath=..').getByTestId('chart-legend');
+  legend(timeframe: Timeframe, view: Locator = this.focusedView): Locator {
+    return this.chart(timeframe, view).locator('xpath=..').getByTestId('chart-legend');
   }
 
-  async legendText(timeframe: Timeframe): Promise<string> {
-    return (await this.legend(timeframe).innerText()).replace(/\s+/g, ' ').trim();
+  async legendText(timeframe: Timeframe, view: Locator = this.focusedView): Promise<string> {
+    return (await this.legend(timeframe, view).innerText()).replace(/\s+/g, ' ').trim();
   }
 
-  async legendBar(timeframe: Timeframe): Promise<Ohlcv | null> {
-    return parseLegend(await this.legendText(timeframe));
+  async legendBar(timeframe: Timeframe, view: Locator = this.focusedView): Promise<Ohlcv | null> {
+    return parseLegend(await this.legendText(timeframe, view));
   }
 
-  /** data-fqme of every chart, top to bottom. */
+  /** data-fqme of every chart of the focused view, top to bottom. */
   async chartFqmes(): Promise<string[]> {
     return this.charts.evaluateAll((els) => els.map((e) => e.getAttribute('data-fqme') ?? ''));
   }
 
   /** Waits until both charts exist for `fqme` (when given) and both legends show a bar with prices. */
-  async waitForCandles(fqme?: string, timeout = 20_000): Promise<void> {
+  async waitForCandles(fqme?: string, timeout = 20_000, view: Locator = this.focusedView): Promise<void> {
     for (const tf of [60, 1] as const) {
-      await expect(this.chart(tf)).toBeVisible({ timeout });
-      if (fqme) await expect(this.chart(tf)).toHaveAttribute('data-fqme', fqme, { timeout });
-      await expect.poll(() => this.legendBar(tf), { timeout, message: `legend of the ${tf} s chart shows a bar` }).not.toBeNull();
+      await expect(this.chart(tf, view)).toBeVisible({ timeout });
+      if (fqme) await expect(this.chart(tf, view)).toHaveAttribute('data-fqme', fqme, { timeout });
+      await expect.poll(() => this.legendBar(tf, view), { timeout, message: `legend of the ${tf} s chart shows a bar` }).not.toBeNull();
     }
   }
 
@@ -113,8 +126,92 @@ export class TerminalPage {
     return now;
   }
 
+  /** The focused view's error banner. */
   get chartError(): Locator {
-    return this.page.getByTestId('chart-error');
+    return this.focusedView.getByTestId('chart-error');
+  }
+
+  // ---- layout: tabs, splits, overlays ----
+
+  get tabs(): Locator {
+    return this.page.getByTestId('layout-tab');
+  }
+
+  get activeTab(): Locator {
+    return this.page.locator('[data-testid="layout-tab"][aria-selected="true"]');
+  }
+
+  /** data-fqme of each chart view of the active tab, in layout order. */
+  async viewFqmes(): Promise<string[]> {
+    return this.views.evaluateAll((els) => els.map((e) => e.getAttribute('data-fqme') ?? ''));
+  }
+
+  /** Splits the focused chart: a new chart beside it ('row') or below it ('column'), which takes the focus. */
+  async split(dir: 'row' | 'column'): Promise<void> {
+    const before = await this.views.count();
+    await this.focusedView.getByTestId(`chart-split-${dir}`).click();
+    await expect(this.views).toHaveCount(before + 1);
+  }
+
+  /** Focuses the `index`-th chart view of the active tab (a click on its toolbar). */
+  async focusView(index: number): Promise<Locator> {
+    const view = this.views.nth(index);
+    await view.getByTestId('chart-symbol').click();
+    await expect(view).toHaveAttribute('data-focused', 'true');
+    return view;
+  }
+
+  /** Opens a new tab (on the focused symbol, with the search open) and loads `fqme` into it from the keyboard. */
+  async newTab(fqme: string): Promise<void> {
+    const before = await this.tabs.count();
+    await this.page.getByTestId('tab-new').click();
+    await expect(this.tabs).toHaveCount(before + 1);
+    await expect(this.searchBox).toBeFocused();
+    await this.loadFromSearch(fqme);
+  }
+
+  async activateTab(index: number): Promise<void> {
+    await this.tabs.nth(index).click();
+    await expect(this.tabs.nth(index)).toHaveAttribute('aria-selected', 'true');
+  }
+
+  /** Overlays `fqme` on the focused chart (its "+ overlay" button, then the search). */
+  async addOverlay(fqme: string): Promise<void> {
+    await this.focusedView.getByTestId('overlay-add').click();
+    await expect(this.searchBox).toBeFocused();
+    await this.loadFromSearch(fqme);
+    await expect(this.focusedView.locator(`[data-testid="overlay"][data-fqme="${fqme}"]`)).toBeVisible();
+  }
+
+  /** With the search box focused: types the symbol's pair, picks `fqme` with the keyboard and presses Enter. */
+  async loadFromSearch(fqme: string): Promise<void> {
+    await this.page.keyboard.type(fqme.split('.')[0]!, { delay: 20 });
+    await this.selectWithKeyboard(fqme);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /** Waits until the window's layout is restored and every change to it is saved on the host. */
+  async waitForLayoutSaved(timeout = 10_000): Promise<void> {
+    await expect
+      .poll(() => this.page.evaluate(() => (globalThis as any).__candlewick.store.layout() as { restored: boolean; dirty: boolean; saves: number }), {
+        timeout,
+        message: 'layout saved',
+      })
+      .toMatchObject({ restored: true, dirty: false });
+    // A save may still be in flight: its answer bumps `saves`; one more poll with nothing dirty settles it.
+    await expect
+      .poll(async () => {
+        const before = await this.page.evaluate(() => (globalThis as any).__candlewick.store.layout().saves as number);
+        await this.page.waitForTimeout(400);
+        const after = await this.page.evaluate(() => (globalThis as any).__candlewick.store.layout() as { dirty: boolean; saves: number });
+        return !after.dirty && after.saves === before;
+      }, { timeout })
+      .toBe(true);
+  }
+
+  /** The debug handle's stats of every chart of the window, by layout chart id then role. */
+  async chartStats(): Promise<Record<string, Record<string, any>>> {
+    return this.page.evaluate(() => (globalThis as any).__candlewick.stats().byChart);
   }
 
   // ---- symbol search ----

@@ -138,4 +138,50 @@ describe('BarStream', () => {
     stream.close();
     expect(host.calls('bars.unsubscribe')).toEqual([{ streamId: 7 }]);
   });
+
+  it('shares one subscription between the charts of one symbol and timeframe, each with its own dirty rows', async () => {
+    const { host, client } = setup(300);
+    let a = 0;
+    let b = 0;
+    const one = BarStream.shared(client, 'xbtusd.spot.sim', 60, 300, { onRows: () => a++ });
+    const two = BarStream.shared(client, 'xbtusd.spot.sim', 60, 300, { onRows: () => b++ });
+    const fast = BarStream.shared(client, 'xbtusd.spot.sim', 1, 300, { onRows: () => undefined });
+    await Promise.all([one.start(), two.start(), fast.start()]);
+    await settle();
+    expect(host.calls('bars.subscribe').map((p) => p.timeframe)).toEqual([60, 1]);
+    expect(one.store).toBe(two.store);
+    expect(one.sharedBy).toBe(2);
+    expect(one.takeDirty().replaced).toBe(true);
+    host.frame(FrameKind.update, 7, 999, 2, { first: 0, last: 1001 });
+    expect(one.takeDirty()).toEqual({ span: { from: 999, to: 1001 }, replaced: false });
+    // The other chart has not drawn anything yet: the snapshot and the update are both still due.
+    expect(two.takeDirty()).toEqual({ span: { from: 999, to: 1001 }, replaced: true });
+    expect(a).toBe(b);
+    // A chart opened later on the same symbol joins with what is held, and draws it at once.
+    const late = BarStream.shared(client, 'xbtusd.spot.sim', 60, 300, { onRows: () => undefined });
+    await late.start();
+    expect(late.takeDirty().replaced).toBe(true);
+    expect(host.calls('bars.subscribe')).toHaveLength(2);
+    one.close();
+    late.close();
+    expect(host.calls('bars.unsubscribe')).toEqual([]);
+    two.close();
+    expect(host.calls('bars.unsubscribe')).toEqual([{ streamId: 7 }]);
+    // The last reader gone, the next chart subscribes afresh.
+    const again = BarStream.shared(client, 'xbtusd.spot.sim', 60, 300, { onRows: () => undefined });
+    await again.start();
+    expect(host.calls('bars.subscribe')).toHaveLength(3);
+  });
+
+  it('a paused reader keeps what changed for its catch-up, without receive times', async () => {
+    const { host, stream } = setup(300);
+    await stream.start();
+    await settle();
+    stream.takeDirty();
+    stream.paused = true;
+    for (let i = 0; i < 50; i++) host.frame(FrameKind.update, 7, 999 + i, 2, { first: 0, last: 1001 + i });
+    expect(stream.takeReceiveTimes().received).toHaveLength(0);
+    stream.paused = false;
+    expect(stream.takeDirty()).toEqual({ span: { from: 999, to: 1050 }, replaced: false });
+  });
 });

@@ -1,8 +1,15 @@
-/** What the page URL asks for: `?fqme=` opens a symbol (also how `candlewick chart <fqme>` opens one). */
+/**
+ * What the page URL asks for: `?fqme=` opens a symbol in the focused chart (also how `candlewick chart <fqme>` opens
+ * one); `?window=` names the saved window this page shows (Electron opens one page per window).
+ */
 export const DEFAULT_FQME = 'xbtusd.spot.sim';
+export const MAIN_WINDOW_ID = 'main';
 
 export interface LaunchOptions {
   fqme: string;
+  /** The symbol the URL asks for, null when it names none (the saved layout's symbols stay). */
+  urlFqme: string | null;
+  window: string;
   /** Rows in the first snapshot of the slow (1 m) chart; `?bars=` raises it (benchmarks open a million). */
   slowCount: number;
   /** Rows in the first snapshot of the fast (1 s) chart. */
@@ -13,9 +20,12 @@ const MAX_COUNT = 2_000_000;
 
 export function readLaunchOptions(search: string): LaunchOptions {
   const q = new URLSearchParams(search);
-  const fqme = (q.get('fqme') ?? '').trim() || DEFAULT_FQME;
+  const urlFqme = (q.get('fqme') ?? '').trim() || null;
+  const win = q.get('window') ?? '';
   return {
-    fqme,
+    fqme: urlFqme ?? DEFAULT_FQME,
+    urlFqme,
+    window: /^[A-Za-z0-9_-]{1,40}$/.test(win) ? win : MAIN_WINDOW_ID,
     slowCount: count(q.get('bars'), 20_000),
     fastCount: count(q.get('fastBars'), 3_600),
   };

@@ -8,9 +8,11 @@ import {
   closeChart,
   closeTab,
   detachChart,
+  dragDivider,
   focusChart,
   focusedChart,
   newWindow,
+  paneRects,
   randomIds,
   removeOverlay,
   resizeSplit,
@@ -195,5 +197,39 @@ describe('layout model', () => {
     const id = randomIds('c');
     expect(id).toMatch(/^c[0-9a-f]{12}$/);
     expect(randomIds('c')).not.toBe(id);
+  });
+});
+
+describe('layout geometry', () => {
+  it('lays a tab out flat: chart rectangles and the dividers between them', () => {
+    const ids = counter();
+    let w = newWindow('main', 'xbtusd.spot.sim', ids);
+    const a = focusedChart(w).id;
+    w = splitChart(w, a, 'row', ids, 'ethusd.spot.sim');
+    w = splitChart(w, focusedChart(w).id, 'column', ids, 'solusd.spot.sim');
+    const { charts, dividers } = paneRects(activeTab(w).root);
+    expect(charts.map((c) => [c.chart.fqme.split('.')[0], c.rect])).toEqual([
+      ['xbtusd', { x: 0, y: 0, w: 0.5, h: 1 }],
+      ['ethusd', { x: 0.5, y: 0, w: 0.5, h: 0.5 }],
+      ['solusd', { x: 0.5, y: 0.5, w: 0.5, h: 0.5 }],
+    ]);
+    expect(dividers.map((d) => [d.dir, d.path, d.index, d.at])).toEqual([
+      ['row', [], 0, { x: 0.5, y: 0, w: 0, h: 1 }],
+      ['column', [1], 0, { x: 0.5, y: 0.5, w: 0.5, h: 0 }],
+    ]);
+  });
+
+  it('turns a divider drag into new shares, keeping slivers out', () => {
+    const ids = counter();
+    let w = newWindow('main', 'xbtusd.spot.sim', ids);
+    w = splitChart(w, focusedChart(w).id, 'row', ids);
+    w = splitChart(w, focusedChart(w).id, 'row', ids);
+    const { dividers } = paneRects(activeTab(w).root);
+    const second = dividers[1]!;
+    const sizes = dragDivider(second, 0.9);
+    expect(sizes.map((s) => Math.round(s * 1000) / 1000)).toEqual([0.333, 0.567, 0.1]);
+    expect(dragDivider(second, 1.5).at(-1)).toBeCloseTo(0.05);
+    const resized = resizeSplit(w, activeTab(w).id, second.path, sizes);
+    expect(paneRects(activeTab(resized).root).charts[2]!.rect.x).toBeCloseTo(0.9);
   });
 });

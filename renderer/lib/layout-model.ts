@@ -274,3 +274,76 @@ export function symbolsOf(win: WindowLayout): string[] {
   for (const t of win.tabs) for (const c of chartsOf(t.root)) [c.fqme, ...c.overlays].forEach((f) => out.add(f));
   return [...out];
 }
+
+// ---- geometry ----
+
+/** A rectangle as fractions of the tab's area. */
+export interface FracRect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** The boundary between children `index` and `index + 1` of the split at `path`, and that split's area. */
+export interface Divider {
+  path: number[];
+  index: number;
+  dir: SplitDir;
+  /** Where the boundary is (a zero-width or zero-height rectangle). */
+  at: FracRect;
+  /** The split's whole area and its current shares: what a drag recomputes. */
+  area: FracRect;
+  sizes: number[];
+}
+
+/** Shares of a split's children: the saved sizes, else equal. */
+export function sharesOf(node: PaneNode & { kind: 'split' }): number[] {
+  return node.sizes ?? node.children.map(() => 1 / node.children.length);
+}
+
+/**
+ * Where each chart of a tab goes, and where the dividers are: the tree laid out flat, so charts are positioned (and
+ * keep their identity) however the splits around them change.
+ */
+export function paneRects(root: PaneNode): { charts: { chart: ChartSpec; rect: FracRect }[]; dividers: Divider[] } {
+  const charts: { chart: ChartSpec; rect: FracRect }[] = [];
+  const dividers: Divider[] = [];
+  const walk = (node: PaneNode, rect: FracRect, path: number[]) => {
+    if (node.kind === 'chart') {
+      charts.push({ chart: node.chart, rect });
+      return;
+    }
+    const sizes = sharesOf(node);
+    let offset = 0;
+    node.children.forEach((child, i) => {
+      const share = sizes[i]!;
+      const r: FracRect =
+        node.dir === 'row'
+          ? { x: rect.x + offset * rect.w, y: rect.y, w: share * rect.w, h: rect.h }
+          : { x: rect.x, y: rect.y + offset * rect.h, w: rect.w, h: share * rect.h };
+      offset += share;
+      if (i < node.children.length - 1) {
+        const at: FracRect = node.dir === 'row' ? { x: r.x + r.w, y: r.y, w: 0, h: r.h } : { x: r.x, y: r.y + r.h, w: r.w, h: 0 };
+        dividers.push({ path, index: i, dir: node.dir, at, area: rect, sizes });
+      }
+      walk(child, r, [...path, i]);
+    });
+  };
+  walk(root, { x: 0, y: 0, w: 1, h: 1 }, []);
+  return { charts, dividers };
+}
+
+/** The shares after dragging divider `d` to `pos` (a fraction of the tab along the split's direction). */
+export function dragDivider(d: Divider, pos: number, min = 0.05): number[] {
+  const start = d.dir === 'row' ? d.area.x : d.area.y;
+  const span = d.dir === 'row' ? d.area.w : d.area.h;
+  const local = (pos - start) / span;
+  const before = d.sizes.slice(0, d.index).reduce((a, b) => a + b, 0);
+  const pair = d.sizes[d.index]! + d.sizes[d.index + 1]!;
+  const left = Math.min(pair - min, Math.max(min, local - before));
+  const out = [...d.sizes];
+  out[d.index] = left;
+  out[d.index + 1] = pair - left;
+  return out;
+}

@@ -1,12 +1,20 @@
 import { create } from 'zustand';
-import { FqmeError, normalizeFqme } from '../../core/protocol/fqme.js';
 import type { MktPair } from '../../core/protocol/types.js';
+import { focusedChart, parseSymbol } from '../lib/layout-model.js';
 import { readLaunchOptions, urlWithFqme, type LaunchOptions } from '../lib/launch-options.js';
 import { loadRecents, pushRecent, saveRecents } from '../lib/recents.js';
+import { mktOf, runtimeOf, streamKey, useCharts } from './charts.js';
+import { layoutActions, useLayout } from './layout.js';
 
-/** What the window is looking at: the loaded symbol, its market metadata, and why it cannot be shown, if so. */
+/**
+ * What the window is acting on: the focused chart (stores/layout.ts) seen as one symbol, its market metadata and
+ * why it cannot be shown, if so. The symbol search loads into it, and the order pane, the status bar and the title
+ * follow it. Kept in step with the layout and chart stores; `loadSymbol` edits the layout.
+ */
 export interface SessionStore {
   launch: LaunchOptions;
+  /** The focused chart's id. */
+  chartId: string;
   fqme: string;
   /** Set when `fqme` cannot even be parsed: nothing is subscribed then. */
   fqmeError: string | null;
@@ -15,11 +23,10 @@ export interface SessionStore {
   /** Per timeframe ('1' | '60'): the host's answer to bars.subscribe when it failed. */
   streamErrors: Record<string, string | null>;
   recents: string[];
+  /** Loads a symbol (as typed) into the focused chart. */
   loadSymbol(raw: string): void;
   /** A chart subscribed fine: the symbol exists, so it becomes a recent. */
   markLoaded(fqme: string): void;
-  setMkt(mkt: MktPair | null, error: string | null): void;
-  setStreamError(timeframe: number, error: string | null): void;
 }
 
 function storage(): Storage | null {
@@ -30,30 +37,23 @@ function storage(): Storage | null {
   }
 }
 
-function parse(raw: string): { fqme: string; error: string | null } {
-  try {
-    return { fqme: normalizeFqme(raw), error: null };
-  } catch (e) {
-    return { fqme: raw.trim(), error: e instanceof FqmeError ? e.message : String(e) };
-  }
-}
-
 const launch = readLaunchOptions(location.search);
-const initial = parse(launch.fqme);
+
+function focused(): Pick<SessionStore, 'chartId' | 'fqme' | 'fqmeError' | 'mkt' | 'mktError' | 'streamErrors'> {
+  const chart = focusedChart(useLayout.getState().win);
+  const { fqme, error } = parseSymbol(chart.fqme);
+  const rt = runtimeOf(useCharts.getState(), chart.id);
+  const streamErrors: Record<string, string | null> = {};
+  for (const tf of chart.timeframes) streamErrors[tf] = rt.streamErrors[streamKey(fqme, tf)] ?? null;
+  return { chartId: chart.id, fqme, fqmeError: error, ...mktOf(rt, fqme), streamErrors };
+}
 
 export const useSession = create<SessionStore>((set, get) => ({
   launch,
-  fqme: initial.fqme,
-  fqmeError: initial.error,
-  mkt: null,
-  mktError: null,
-  streamErrors: {},
+  ...focused(),
   recents: loadRecents(storage()),
   loadSymbol(raw) {
-    const { fqme, error } = parse(raw);
-    if (fqme === get().fqme && error === get().fqmeError) return;
-    history.replaceState(history.state, '', urlWithFqme(location.href, fqme));
-    set({ fqme, fqmeError: error, mkt: null, mktError: null, streamErrors: {} });
+    layoutActions.setSymbol(raw);
   },
   markLoaded(fqme) {
     if (get().recents[0] === fqme) return;
@@ -61,11 +61,23 @@ export const useSession = create<SessionStore>((set, get) => ({
     saveRecents(storage(), recents);
     set({ recents });
   },
-  setMkt(mkt, error) {
-    set({ mkt, mktError: error });
-  },
-  setStreamError(timeframe, error) {
-    if (get().streamErrors[timeframe] === error) return;
-    set({ streamErrors: { ...get().streamErrors, [timeframe]: error } });
-  },
 }));
+
+function sameErrors(a: Record<string, string | null>, b: Record<string, string | null>): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => a[k] === b[k]);
+}
+
+/** Follows focus, symbol and metadata changes; the URL's ?fqme= names the focused chart's symbol. */
+function sync(): void {
+  const next = focused();
+  const cur = useSession.getState();
+  if (next.chartId === cur.chartId && next.fqme === cur.fqme && next.fqmeError === cur.fqmeError && next.mkt === cur.mkt && next.mktError === cur.mktError && sameErrors(next.streamErrors, cur.streamErrors)) {
+    return;
+  }
+  if (next.fqme !== cur.fqme) history.replaceState(history.state, '', urlWithFqme(location.href, next.fqme));
+  useSession.setState(next);
+}
+
+useLayout.subscribe(sync);
+useCharts.subscribe(sync);

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Timeframe } from '../../../core/protocol/types.js';
 import { BarStream } from '../../client/bar-stream.js';
-import { charts, latency } from '../../debug-handle.js';
+import { latency, registerChart } from '../../debug-handle.js';
 import { errorMessage, isConnectionLoss } from '../../lib/errors.js';
 import { priceFormatOf } from '../../lib/format.js';
+import { useCharts } from '../../stores/charts.js';
 import { useConnection } from '../../stores/connection.js';
 import { useSession } from '../../stores/session.js';
 import { useChartOrders } from '../orders/useChartOrders.js';
@@ -12,19 +13,25 @@ import { ChartController, type LegendState } from './chart-controller.js';
 export type ChartRole = 'slow' | 'fast';
 
 interface Props {
+  chartId: string;
   role: ChartRole;
   timeframe: Timeframe;
   count: number;
+  /** The chart's symbol as typed, and why it does not parse (nothing is subscribed then). */
+  fqme: string;
+  fqmeError: string | null;
+  overlays: readonly string[];
+  /** False while the chart's tab is hidden: it draws nothing until shown again. */
+  active: boolean;
   onController: (role: ChartRole, c: ChartController | null) => void;
 }
 
-const TF_LABEL: Record<Timeframe, string> = { 1: '1s', 60: '1m' };
+export const TF_LABEL: Record<Timeframe, string> = { 1: '1s', 60: '1m' };
 
 /** One chart: the lightweight-charts canvas, its legend, and (slow chart) the band of the fast chart's view. */
-export function ChartPane({ role, timeframe, count, onController }: Props) {
-  const fqme = useSession((s) => s.fqme);
-  const fqmeError = useSession((s) => s.fqmeError);
-  const mkt = useSession((s) => s.mkt);
+export function ChartPane({ chartId, role, timeframe, count, fqme, fqmeError, overlays, active, onController }: Props) {
+  const runtime = useCharts((s) => s.byId[chartId]);
+  const mkt = runtime?.mktFqme === fqme ? runtime.mkt : null;
   const client = useConnection((s) => s.client);
   const containerRef = useRef<HTMLDivElement>(null);
   const bandRef = useRef<HTMLDivElement>(null);
@@ -54,15 +61,19 @@ export function ChartPane({ role, timeframe, count, onController }: Props) {
       onFollowChange: setAtNewest,
       latency,
     });
-    charts[role] = c;
+    const unregister = registerChart(chartId, role, c);
     setController(c);
     onController(role, c);
     return () => {
       onController(role, null);
-      delete charts[role];
+      unregister();
       c.destroy();
     };
-  }, [role, timeframe, onController]);
+  }, [chartId, role, timeframe, onController]);
+
+  useEffect(() => {
+    controller?.setActive(active);
+  }, [controller, active]);
 
   useEffect(() => {
     if (!controller) return;
@@ -72,19 +83,20 @@ export function ChartPane({ role, timeframe, count, onController }: Props) {
     }
     // No client (reconnecting): keep drawing what we have; the status bar says we are disconnected.
     if (!client) return;
-    const stream = new BarStream(client, fqme, timeframe, count, { onRows: controller.requestFlush });
+    // Charts of one symbol and timeframe share one subscription (and one copy of the rows).
+    const stream = BarStream.shared(client, fqme, timeframe, count, { onRows: controller.requestFlush });
     controller.attach(stream);
     let current = true;
-    const { setStreamError, markLoaded } = useSession.getState();
+    const { setStreamError } = useCharts.getState();
     stream.start().then(
       () => {
         if (!current) return;
-        setStreamError(timeframe, null);
-        markLoaded(fqme);
+        setStreamError(chartId, fqme, timeframe, null);
+        useSession.getState().markLoaded(fqme);
       },
       (e: unknown) => {
         if (current && !isConnectionLoss(e)) {
-          setStreamError(timeframe, errorMessage(e));
+          setStreamError(chartId, fqme, timeframe, errorMessage(e));
           controller.detach();
         }
       },
@@ -93,13 +105,49 @@ export function ChartPane({ role, timeframe, count, onController }: Props) {
       current = false;
       stream.close();
     };
-  }, [controller, client, fqme, fqmeError, timeframe, count]);
+  }, [controller, client, chartId, fqme, fqmeError, timeframe, count]);
 
-  useChartOrders(controller, containerRef);
+  // Overlay streams live as long as the chart and its connection; adding or removing one leaves the others be.
+  const overlayPool = useRef<Map<string, BarStream> | null>(null);
+  useEffect(() => {
+    if (!controller || !client) return;
+    const pool = new Map<string, BarStream>();
+    overlayPool.current = pool;
+    return () => {
+      overlayPool.current = null;
+      controller.setOverlays([]);
+      for (const stream of pool.values()) stream.close();
+    };
+  }, [controller, client, timeframe, count]);
+
+  const overlayKey = overlays.join(',');
+  useEffect(() => {
+    const pool = overlayPool.current;
+    if (!controller || !client || !pool) return;
+    const wanted = overlayKey ? overlayKey.split(',') : [];
+    for (const [f, stream] of pool) {
+      if (wanted.includes(f)) continue;
+      pool.delete(f);
+      stream.close();
+    }
+    for (const f of wanted) {
+      if (pool.has(f)) continue;
+      const stream = BarStream.shared(client, f, timeframe, count, { onRows: controller.requestFlush });
+      pool.set(f, stream);
+      const mine = () => pool.get(f) === stream;
+      stream.start().then(
+        () => mine() && useCharts.getState().setOverlayError(chartId, f, null),
+        (e: unknown) => mine() && !isConnectionLoss(e) && useCharts.getState().setOverlayError(chartId, f, errorMessage(e)),
+      );
+    }
+    controller.setOverlays(wanted.map((f) => ({ fqme: f, stream: pool.get(f)! })));
+  }, [controller, client, chartId, overlayKey, timeframe, count]);
+
+  useChartOrders(controller, containerRef, fqme, mkt);
 
   useEffect(() => {
-    controller?.setPriceFormat(priceFormatOf(mkt && mkt.fqme === fqme ? mkt.priceTick : null));
-  }, [controller, mkt, fqme]);
+    controller?.setPriceFormat(priceFormatOf(mkt ? mkt.priceTick : null));
+  }, [controller, mkt]);
 
   return (
     <div className={`chart-pane chart-${role}`}>

@@ -1,4 +1,4 @@
-import { createChart, type IChartApi, type ISeriesApi, type MouseEventParams } from 'lightweight-charts';
+import { createChart, PriceScaleMode, type IChartApi, type ISeriesApi, type MouseEventParams } from 'lightweight-charts';
 import type { BarStream } from '../../client/bar-stream.js';
 import type { Bar } from '../../lib/bar-store.js';
 import { FlushScheduler } from '../../lib/flush-scheduler.js';
@@ -7,6 +7,7 @@ import type { LatencyLog } from '../../lib/latency-log.js';
 import { visibleTimeSpan } from '../../lib/linked-range.js';
 import { DEFAULT_WINDOW, historyRequest, planWindow } from '../../lib/windowing.js';
 import { chartOptions } from './chart-theme.js';
+import { OVERLAY_COLORS, OverlaySeries } from './overlay-series.js';
 import { TimeBand } from './time-band.js';
 import { WindowedSeries } from './windowed-series.js';
 
@@ -64,6 +65,9 @@ export class ChartController {
   private hoverListeners = new Set<(time: number | null) => void>();
   private atNewest = true;
   private destroyed = false;
+  private overlays: OverlaySeries[] = [];
+  /** False while the chart is hidden (an inactive tab): rows collect in the streams, nothing is drawn until shown. */
+  private active = true;
   readonly counters = { flushes: 0, historyRequests: 0 };
   /**
    * performance.now() marks of the current stream: attached, first rows drawn (series set), and the
@@ -87,6 +91,7 @@ export class ChartController {
   }
 
   attach(stream: BarStream): void {
+    stream.paused = !this.active;
     this.marks.attachedAt = performance.now();
     this.marks.firstDataAt = null;
     this.marks.firstPaintAt = null;
@@ -106,6 +111,7 @@ export class ChartController {
     this.stream = null;
     this.incoming = null;
     this.series.clear();
+    for (const o of this.overlays) o.clear();
     this.emitLegend();
     this.emitTimeSpan();
   }
@@ -118,18 +124,62 @@ export class ChartController {
    * flush, which runs at most once per animation frame.
    */
   readonly requestFlush = (): void => {
-    if (this.destroyed) return;
+    if (this.destroyed || !this.active) return;
     const stream = this.stream;
     if (!this.incoming && stream && stream.store.length > 0 && this.series.window && stream.hasSmallUpdate(FAST_PATH_ROWS)) {
       const { span } = stream.takeDirty();
       this.series.sync(stream.store, span);
       this.series.setLastPrice(stream.store.lastBar());
+      for (const o of this.overlays) o.sync(stream.store, this.series.window);
       this.recordLatency(stream.takeReceiveTimes());
       this.scheduler.request(true);
       return;
     }
     this.scheduler.request();
   };
+
+  /**
+   * Shown (true) or hidden (false). A hidden chart draws nothing: its streams keep the rows (the store is the truth)
+   * and what changed, and the first flush after it is shown catches up in one go.
+   */
+  setActive(active: boolean): void {
+    if (active === this.active) return;
+    this.active = active;
+    for (const s of this.streams()) {
+      s.paused = !active;
+      // Frames that came in while hidden are not tick-to-chart samples.
+      if (active) s.takeReceiveTimes();
+    }
+    if (active) this.scheduler.request();
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /**
+   * Other symbols drawn over this chart as lines. With any, the price scale shows percent change from the first
+   * visible bar (lightweight-charts' percentage mode), so the shapes compare whatever the price levels.
+   * The caller owns the streams (opens and closes them); the chart only draws them.
+   */
+  setOverlays(list: readonly { fqme: string; stream: BarStream }[]): void {
+    const keep = new Set(list.map((o) => o.stream));
+    for (const o of this.overlays) if (!keep.has(o.stream)) o.destroy();
+    const held = new Map(this.overlays.map((o) => [o.stream, o]));
+    this.overlays = list.map(({ fqme, stream }, i) => {
+      stream.paused = !this.active;
+      return held.get(stream) ?? new OverlaySeries(this.chart, fqme, stream, OVERLAY_COLORS[i % OVERLAY_COLORS.length]!);
+    });
+    this.chart.priceScale('right').applyOptions({ mode: this.overlays.length > 0 ? PriceScaleMode.Percentage : PriceScaleMode.Normal });
+    this.scheduler.request();
+  }
+
+  private streams(): BarStream[] {
+    const out = this.overlays.map((o) => o.stream);
+    if (this.stream) out.push(this.stream);
+    if (this.incoming) out.push(this.incoming);
+    return out;
+  }
 
   setPriceFormat(f: PriceFormat): void {
     this.format = f;
@@ -205,6 +255,8 @@ export class ChartController {
 
   destroy(): void {
     this.destroyed = true;
+    for (const o of this.overlays) o.destroy();
+    this.overlays = [];
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.chart.timeScale().unsubscribeSizeChange(this.onSizeChange);
     this.chart.unsubscribeCrosshairMove(this.onCrosshair);
@@ -226,6 +278,9 @@ export class ChartController {
       hostFirst: this.stream?.hostFirst ?? 0,
       prefetching: this.stream?.prefetching ?? false,
       window: w ? { ...w } : null,
+      active: this.active,
+      overlays: this.overlays.map((o) => ({ fqme: o.fqme, rows: o.stream.store.length })),
+      sharedBy: this.stream?.sharedBy ?? 0,
       seriesRows: w ? w.to - w.from : 0,
       visible: this.series.visibleAbs(),
       lastBar: s?.lastBar() ?? null,
@@ -236,7 +291,7 @@ export class ChartController {
   }
 
   private flush(): void {
-    if (this.destroyed) return;
+    if (this.destroyed || !this.active) return;
     this.counters.flushes++;
     if (this.incoming && this.incoming.store.length > 0) {
       this.stream = this.incoming;
@@ -264,6 +319,7 @@ export class ChartController {
       }
       this.series.setLastPrice(store.lastBar());
     }
+    for (const o of this.overlays) o.sync(store, store.length === 0 ? null : this.series.window);
     this.recordLatency(received);
     this.updateFollow();
     this.emitLegend();

@@ -48,6 +48,8 @@ export class WindowedSeries {
       borderVisible: false,
       priceLineVisible: false,
       lastValueVisible: false,
+      // The 0% line of the percentage scale (with overlays): a reference, not a price.
+      baseLineColor: COLORS.border,
     });
     this.volume = chart.addSeries(HistogramSeries, {
       priceScaleId: '',

@@ -24,8 +24,7 @@ export function liveModeFor(account: string): ExecMode {
  * The allocator's next order on `side` at `price` for the loaded market and the account's position in it: an entry
  * slot, or an exit slice when the order reduces the position. Null when the market or the allocator is unusable.
  */
-export function nextSize(side: 'buy' | 'sell', price: string, account = useOrders.getState().account): NextOrder | null {
-  const mkt = currentMkt();
+export function nextSize(side: 'buy' | 'sell', price: string, account = useOrders.getState().account, mkt = currentMkt()): NextOrder | null {
   if (!mkt) return null;
   const { alloc, positions } = useOrders.getState();
   return sizeNext(alloc, side, price, mkt, positionOf(positions, account, mkt.fqme));
@@ -39,18 +38,20 @@ export interface OrderDraft {
   /** Defaults to the allocator's next order at `price` (an entry slot, or an exit slice of the position). */
   size?: string;
   account?: string;
+  /** The market to trade: the focused chart's by default (order mode on a chart passes its own). */
+  mkt?: MktPair | null;
 }
 
 /** A complete Order from a draft (a fresh uuid oid), or the reason it cannot be made. */
 export function buildOrder(d: OrderDraft): { order: Order } | { error: string } {
-  const mkt = currentMkt();
+  const mkt = d.mkt === undefined ? currentMkt() : d.mkt;
   if (!mkt) return { error: 'market metadata not loaded yet' };
   const { account: selected, alloc } = useOrders.getState();
   const account = d.account ?? selected;
   if (d.action === 'alert') {
     return { order: { action: 'alert', execMode: 'dark', oid: crypto.randomUUID(), fqme: mkt.fqme, account, price: d.price, size: '0' } };
   }
-  const size = d.size ?? nextSize(d.action, d.price, account)?.size;
+  const size = d.size ?? nextSize(d.action, d.price, account, mkt)?.size;
   if (!size) return { error: `no size: check the allocator limit (${alloc.limit})` };
   if (size === '0') return { error: `the ${alloc.limit} limit is used up by the position: raise it, or place an exit` };
   const execMode: ExecMode = d.live ? liveModeFor(account) : 'dark';

@@ -5,7 +5,8 @@ import { lineSlots } from '../../lib/sizing.js';
 import { useOrders } from '../../stores/orders.js';
 import type { ChartController } from '../chart/chart-controller.js';
 import { useOrderMenu } from './menu-store.js';
-import { cancelAll, cancelOrders, currentMkt, liveModeFor, modifyPrice, nextSize, placeOrder } from './order-actions.js';
+import type { MktPair } from '../../../core/protocol/types.js';
+import { cancelAll, cancelOrders, liveModeFor, modifyPrice, nextSize, placeOrder } from './order-actions.js';
 import { isHovered, registerKeyTarget, setHoveredTarget, type KeyTarget } from './order-keyboard.js';
 import type { ChartOrderLines, LineSpec } from './order-lines.js';
 
@@ -33,6 +34,8 @@ export class ChartOrderMode implements KeyTarget {
     private readonly ctl: ChartController,
     private readonly host: HTMLElement,
     private readonly lines: ChartOrderLines,
+    /** The chart's own market (null while unknown): what its clicks and keys trade. */
+    private readonly market: () => MktPair | null,
   ) {
     host.addEventListener('pointerenter', this.onEnter);
     host.addEventListener('pointerleave', this.onLeave);
@@ -79,7 +82,7 @@ export class ChartOrderMode implements KeyTarget {
   }
 
   cancelAll(): void {
-    const mkt = currentMkt();
+    const mkt = this.market();
     if (mkt) void cancelAll(mkt.fqme);
   }
 
@@ -87,7 +90,7 @@ export class ChartOrderMode implements KeyTarget {
 
   /** The tick-snapped price at `y`, null off the scale or before the market is known. */
   private priceAt(y: number): string | null {
-    const mkt = currentMkt();
+    const mkt = this.market();
     const v = this.ctl.yToPrice(y);
     return mkt && v !== null ? snapOrderPrice(v, mkt.priceTick) : null;
   }
@@ -100,11 +103,11 @@ export class ChartOrderMode implements KeyTarget {
   private drawStaged(): void {
     const s = this.staged;
     const price = s && this.cursor && isHovered(this) && !this.drag ? this.priceAt(this.cursor.y) : null;
-    const mkt = currentMkt();
+    const mkt = this.market();
     if (!s || !price || !mkt) return this.lines.setStaged(null);
     const { account, alloc } = useOrders.getState();
     // Against the position, the allocator sizes an exit: what a click here would send.
-    const size = s.action === 'alert' ? '0' : (nextSize(s.action, price, account)?.size ?? '0');
+    const size = s.action === 'alert' ? '0' : (nextSize(s.action, price, account, mkt)?.size ?? '0');
     const execMode = s.action === 'alert' || !s.live ? 'dark' : liveModeFor(account);
     const spec: LineSpec = {
       id: 'staged',
@@ -161,7 +164,7 @@ export class ChartOrderMode implements KeyTarget {
     if (s) {
       const price = this.priceAt(this.cursor.y);
       this.swallow(e);
-      if (price) void placeOrder({ action: s.action, live: s.live, price });
+      if (price) void placeOrder({ action: s.action, live: s.live, price, mkt: this.market() });
       return;
     }
     const hit = this.lines.hit(this.cursor.y)[0];
@@ -214,7 +217,7 @@ export class ChartOrderMode implements KeyTarget {
 
   private readonly onContextMenu = (e: MouseEvent) => {
     e.preventDefault();
-    const mkt = currentMkt();
+    const mkt = this.market();
     const price = this.priceAt(this.local(e).y);
     if (!mkt || !price) return;
     useOrderMenu.getState().open({ x: e.clientX, y: e.clientY, fqme: mkt.fqme, price });

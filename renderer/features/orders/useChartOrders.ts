@@ -1,5 +1,6 @@
-import { useEffect, type RefObject } from 'react';
+import { useEffect, useRef, type RefObject } from 'react';
 import type { FillInfo, PositionInfo } from '../../../core/protocol/messages.js';
+import type { MktPair } from '../../../core/protocol/types.js';
 import { lineSlots } from '../../lib/sizing.js';
 import { avgPrice, orderLabel, pnlPercent, signed, signedMoney, unrealizedPnl } from '../../lib/order-format.js';
 import { ordersOn } from '../../lib/orders-reducer.js';
@@ -12,19 +13,27 @@ import type { Mark } from './marks-primitive.js';
 import { ChartOrderLines, type LineSpec } from './order-lines.js';
 import { ChartOrderMode } from './order-mode.js';
 
-/** Order mode on one chart: its lines, markers and position line follow the orders store; its pointer and keys trade. */
-export function useChartOrders(controller: ChartController | null, hostRef: RefObject<HTMLDivElement | null>): void {
+/**
+ * Order mode on one chart: its lines, markers and position line follow the orders store for the chart's own symbol;
+ * its pointer and keys trade that symbol (with its market's ticks), whichever chart has the focus.
+ */
+export function useChartOrders(controller: ChartController | null, hostRef: RefObject<HTMLDivElement | null>, fqme: string, mkt: MktPair | null): void {
+  const target = useRef({ fqme, mkt, sync: () => {} });
+  target.current.fqme = fqme;
+  target.current.mkt = mkt && mkt.fqme === fqme ? mkt : null;
+
   useEffect(() => {
     const host = hostRef.current;
     if (!controller || !host) return;
+    const t = target.current;
     const lines = new ChartOrderLines(controller, host);
-    const mode = new ChartOrderMode(controller, host, lines);
+    const mode = new ChartOrderMode(controller, host, lines, () => t.mkt);
     let lastFills: readonly FillInfo[] | null = null;
     let lastMarks: readonly AlertMark[] | null = null;
     let lastFqme = '';
 
     const sync = () => {
-      const { fqme } = useSession.getState();
+      const { fqme } = t;
       const s = useOrders.getState();
       const drag = mode.dragged();
       const specs: LineSpec[] = ordersOn(s, fqme).map((w) => ({
@@ -38,7 +47,7 @@ export function useChartOrders(controller: ChartController | null, hostRef: RefO
       }));
       lines.setOrders(specs);
       mode.refreshStaged();
-      lines.setPosition(positionSpec(positionOf(s.positions, s.account, fqme)));
+      lines.setPosition(positionSpec(positionOf(s.positions, s.account, fqme), t.mkt, controller.lastClose()));
       if (s.fills !== lastFills || s.alertMarks !== lastMarks || fqme !== lastFqme) {
         lastFills = s.fills;
         lastMarks = s.alertMarks;
@@ -46,17 +55,22 @@ export function useChartOrders(controller: ChartController | null, hostRef: RefO
         lines.setMarks(marksOf(s.fills, s.alertMarks, fqme, controller.timeframe));
       }
     };
-    const offs = [useOrders.subscribe(sync), useSession.subscribe(sync), useFeed.subscribe(sync)];
+    t.sync = sync;
+    const offs = [useOrders.subscribe(sync), useFeed.subscribe(sync)];
     sync();
     return () => {
+      t.sync = () => {};
       for (const off of offs) off();
       mode.destroy();
       lines.destroy();
     };
   }, [controller, hostRef]);
+
+  // Another symbol in this chart, or its market metadata arrived: redraw its lines.
+  useEffect(() => target.current.sync(), [fqme, mkt]);
 }
 
-/** The last price on the tick grid (exact), for PnL; null while unknown. */
+/** The focused market's last price on the tick grid (exact), for PnL; null while unknown. */
 export function lastPriceDec(): string | null {
   const { lastPrice } = useFeed.getState();
   const { mkt, fqme } = useSession.getState();
@@ -64,9 +78,17 @@ export function lastPriceDec(): string | null {
   return snapPrice(lastPrice, mkt.priceTick);
 }
 
-function positionSpec(p: PositionInfo | null): LineSpec | null {
+/** A chart's last price on its market's tick grid: the status bar's quote for the focused symbol, else its last close. */
+function chartLastPrice(mkt: MktPair | null, lastClose: number | null): string | null {
+  if (!mkt) return null;
+  const feed = useFeed.getState();
+  const last = feed.fqme === mkt.fqme && feed.lastPrice !== null ? feed.lastPrice : lastClose;
+  return last === null ? null : snapPrice(last, mkt.priceTick);
+}
+
+function positionSpec(p: PositionInfo | null, mkt: MktPair | null, lastClose: number | null): LineSpec | null {
   if (!p) return null;
-  const last = lastPriceDec();
+  const last = chartLastPrice(mkt, lastClose);
   let pnl = '';
   if (last) {
     const pct = pnlPercent(p.size, p.ppu, last);
@@ -79,7 +101,7 @@ function positionSpec(p: PositionInfo | null): LineSpec | null {
     action: long ? 'buy' : 'sell',
     execMode: 'live',
     price: p.ppu,
-    label: `${p.account}: ${p.size} @ ${avgPrice(p.ppu, useSession.getState().mkt?.priceTick ?? null)}${pnl}`,
+    label: `${p.account}: ${p.size} @ ${avgPrice(p.ppu, mkt?.priceTick ?? null)}${pnl}`,
   };
 }
 

@@ -1,15 +1,19 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { moveSelection } from '../../lib/recents.js';
+import { layoutActions } from '../../stores/layout.js';
 import { useSession } from '../../stores/session.js';
+import { useSearchIntent } from './search-intent.js';
 import { useSymbolSearch } from './useSymbolSearch.js';
 
 /**
  * The symbol finder: always visible in the top bar; ctrl-l jumps into it from anywhere. ctrl-j/ctrl-k or
- * the arrows move, Enter loads, Esc leaves. Enter on a typed full fqme with no match still loads it, so
- * the host can say what is wrong with it.
+ * the arrows move, Enter loads into the focused chart, shift-Enter overlays on it, Esc leaves. Enter on a typed full
+ * fqme with no match still loads it, so the host can say what is wrong with it.
  */
 export function SymbolSearch() {
   const fqme = useSession((s) => s.fqme);
+  const mode = useSearchIntent((s) => s.mode);
+  const seq = useSearchIntent((s) => s.seq);
   const inputRef = useRef<HTMLInputElement>(null);
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
@@ -29,6 +33,14 @@ export function SymbolSearch() {
     setSelected(kept >= 0 ? kept : fqmes.length > 0 ? 0 : -1);
   }, [rowKey, query]);
 
+  // A button asked for the search (a new tab, "+ overlay"): open it and take the keyboard.
+  useEffect(() => {
+    if (seq === 0) return;
+    setOpen(true);
+    inputRef.current?.focus();
+    inputRef.current?.select();
+  }, [seq]);
+
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'l') {
@@ -45,12 +57,14 @@ export function SymbolSearch() {
   const close = () => {
     setOpen(false);
     setQuery('');
+    useSearchIntent.getState().done();
     inputRef.current?.blur();
   };
 
-  const load = (target: string) => {
+  const load = (target: string, overlay = mode === 'overlay') => {
     if (!target.trim()) return;
-    useSession.getState().loadSymbol(target);
+    if (overlay) layoutActions.addOverlay(target);
+    else useSession.getState().loadSymbol(target);
     close();
   };
 
@@ -69,7 +83,7 @@ export function SymbolSearch() {
     if (e.key === 'Enter') {
       e.preventDefault();
       const row = rows[selected];
-      load(row ? row.fqme : query);
+      load(row ? row.fqme : query, e.shiftKey || mode === 'overlay');
     } else if (e.key === 'Escape') {
       e.preventDefault();
       close();
@@ -85,7 +99,7 @@ export function SymbolSearch() {
         type="text"
         spellCheck={false}
         autoComplete="off"
-        placeholder={`${fqme}   (ctrl-l)`}
+        placeholder={mode === 'overlay' ? `overlay on ${fqme}` : `${fqme}   (ctrl-l)`}
         aria-label="symbol search"
         aria-expanded={open}
         value={query}
@@ -94,7 +108,10 @@ export function SymbolSearch() {
           setOpen(true);
         }}
         onFocus={() => setOpen(true)}
-        onBlur={() => setOpen(false)}
+        onBlur={() => {
+          setOpen(false);
+          useSearchIntent.getState().done();
+        }}
         onKeyDown={onKeyDown}
       />
       {open && (
@@ -110,7 +127,7 @@ export function SymbolSearch() {
               // mousedown, not click: the input's blur would close the list before a click lands.
               onMouseDown={(e) => {
                 e.preventDefault();
-                load(r.fqme);
+                load(r.fqme, e.shiftKey || mode === 'overlay');
               }}
               onMouseEnter={() => setSelected(i)}
             >

@@ -1,0 +1,100 @@
+import { test, expect } from './fixtures.js';
+
+const XBT = 'xbtusd.spot.sim';
+const ETH = 'ethusd.spot.sim';
+const SOL = 'solusd.spot.sim';
+
+test.describe('several charts: splits, tabs, overlays, and the layout across a restart', () => {
+  test('a second chart beside the first, a tab, an overlay; after a host restart and a reload all of it is back', async ({ terminal, serveHost, snap }) => {
+    test.skip(serveHost === null, 'restarts the serve host (the Electron run keeps its host in the app)');
+    await terminal.open(XBT);
+    await terminal.waitForCandles(XBT);
+
+    // Split side by side: the new chart takes the focus, on the same symbol, sharing its feed.
+    await terminal.split('row');
+    expect(await terminal.viewFqmes()).toEqual([XBT, XBT]);
+    await terminal.waitForCandles(XBT);
+    await expect
+      .poll(async () => Object.values(await terminal.chartStats()).map((roles) => roles.slow?.sharedBy), { message: 'one 1 m subscription for both charts' })
+      .toEqual([2, 2]);
+
+    // Search loads into the focused (new) chart only.
+    await terminal.search('eth');
+    await terminal.selectWithKeyboard(ETH);
+    await terminal.page.keyboard.press('Enter');
+    await terminal.waitForCandles(ETH);
+    expect(await terminal.viewFqmes()).toEqual([XBT, ETH]);
+    // Both draw: each legend shows a bar and keeps moving.
+    const [left, right] = [terminal.views.nth(0), terminal.views.nth(1)];
+    await terminal.waitForCandles(XBT, 20_000, left);
+    const leftLegend = await terminal.legendText(1, left);
+    await expect.poll(() => terminal.legendText(1, left), { timeout: 15_000, message: 'the left chart keeps drawing' }).not.toBe(leftLegend);
+    expect(await terminal.legendText(60, right)).toContain(ETH);
+    // The order pane and status bar follow the focus.
+    await expect(terminal.statusBar.getByTestId('status-fqme')).toHaveText(ETH);
+    await terminal.focusView(0);
+    await expect(terminal.statusBar.getByTestId('status-fqme')).toHaveText(XBT);
+
+    // Overlay eth on the xbt chart: a line on a percent scale.
+    await terminal.addOverlay(ETH);
+    await expect
+      .poll(async () => {
+        const stats = await terminal.chartStats();
+        const id = (await left.getAttribute('data-chart-id'))!;
+        return stats[id]?.slow?.overlays?.[0]?.rows ?? 0;
+      })
+      .toBeGreaterThan(0);
+    await snap('split-xbt-overlay-eth-beside-eth');
+
+    // A second tab on sol; the first tab's charts are then hidden and paused.
+    await terminal.newTab(SOL);
+    await terminal.waitForCandles(SOL);
+    await expect(terminal.tabs).toHaveCount(2);
+    const paused = Object.values(await terminal.chartStats())
+      .map((roles) => roles.slow)
+      .filter((s) => s.fqme !== SOL);
+    expect(paused.map((s) => s.active)).toEqual([false, false]);
+    await snap('second-tab-sol');
+    // Back to the first tab: both charts catch up and draw again.
+    await terminal.activateTab(0);
+    expect(await terminal.viewFqmes()).toEqual([XBT, ETH]);
+    const xbtBack = await terminal.legendText(1, terminal.views.nth(0));
+    await expect.poll(() => terminal.legendText(1, terminal.views.nth(0)), { timeout: 15_000 }).not.toBe(xbtBack);
+
+    // Restart the host (same data dir) and reload the page: the layout comes back from layout.json.
+    await terminal.waitForLayoutSaved();
+    await serveHost!.restart();
+    await terminal.page.reload();
+    await expect(terminal.statusBar).toHaveAttribute('data-connection', 'connected', { timeout: 15_000 });
+    await expect(terminal.tabs).toHaveCount(2);
+    await expect(terminal.activeTab).toHaveAttribute('data-tab-id', (await terminal.tabs.nth(0).getAttribute('data-tab-id'))!);
+    await expect.poll(() => terminal.viewFqmes()).toEqual([XBT, ETH]);
+    await terminal.waitForCandles(XBT, 20_000, terminal.views.nth(0));
+    await terminal.waitForCandles(ETH, 20_000, terminal.views.nth(1));
+    await expect(terminal.views.nth(0).locator(`[data-testid="overlay"][data-fqme="${ETH}"]`)).toBeVisible();
+    await expect(terminal.focusedView).toHaveAttribute('data-fqme', XBT);
+    await snap('restored-after-restart');
+    await terminal.activateTab(1);
+    await terminal.waitForCandles(SOL);
+  });
+
+  test('closing a split chart gives its room back; stacked splits and the 1 s chart can be toggled', async ({ terminal, snap }) => {
+    await terminal.open(XBT);
+    await terminal.waitForCandles(XBT);
+    await terminal.split('column');
+    await terminal.search('sol');
+    await terminal.selectWithKeyboard(SOL);
+    await terminal.page.keyboard.press('Enter');
+    await terminal.waitForCandles(SOL);
+    const [top, bottom] = [await terminal.views.nth(0).boundingBox(), await terminal.views.nth(1).boundingBox()];
+    expect(bottom!.y).toBeGreaterThanOrEqual(top!.y + top!.height - 2);
+    // Only the 1 m chart in the lower view.
+    await terminal.focusedView.locator('[data-testid="tf-toggle"][data-timeframe="1"]').click();
+    await expect(terminal.focusedView.getByTestId('chart')).toHaveCount(1);
+    await snap('stacked-sol-1m-only');
+    await terminal.focusedView.getByTestId('chart-close').click();
+    await expect(terminal.views).toHaveCount(1);
+    expect(await terminal.viewFqmes()).toEqual([XBT]);
+    await expect(terminal.focusedView.getByTestId('chart-close')).toHaveCount(0);
+  });
+});

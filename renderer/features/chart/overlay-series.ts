@@ -1,0 +1,95 @@
+import { LineSeries, type IChartApi, type ISeriesApi, type LineData, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts';
+import type { BarStream } from '../../client/bar-stream.js';
+import type { BarStore, Span } from '../../lib/bar-store.js';
+
+/** Line colours of overlays, in the order they are added. */
+export const OVERLAY_COLORS = ['#f0b90b', '#b07cf7', '#4fc3f7', '#ff8a65'] as const;
+
+/** Redraw the whole line rather than append when the chart's window grew by more than this many bars. */
+const MAX_APPEND = 32;
+/** Older overlay rows asked at a time when the chart's window starts before them. */
+const HISTORY_PAGE = 5000;
+
+type Point = LineData | WhitespaceData;
+
+/**
+ * Another symbol's closes drawn over a chart as a line, on the chart's price scale in percentage mode (each series
+ * as percent change from its first visible bar, so two prices of any size compare). The line has a point at every
+ * bar the chart's series holds (the overlay's close at or before that bar's time, or a gap before its first bar),
+ * so the chart's time axis stays the chart's own; like the candles it covers only the series' window.
+ */
+export class OverlaySeries {
+  readonly line: ISeriesApi<'Line'>;
+  /** Rows of the chart's store the line has points for. */
+  private held: Span | null = null;
+
+  constructor(
+    private readonly chart: IChartApi,
+    readonly fqme: string,
+    readonly stream: BarStream,
+    color: string,
+  ) {
+    this.line = chart.addSeries(LineSeries, {
+      color,
+      lineWidth: 2,
+      priceLineVisible: false,
+      lastValueVisible: true,
+      crosshairMarkerVisible: false,
+      baseLineVisible: false,
+      title: fqme.split('.')[0]!,
+    });
+  }
+
+  /** Brings the line in step with rows `window` of the chart's store `main` (null: the chart draws nothing). */
+  sync(main: BarStore, window: Span | null): void {
+    const { span: dirty, replaced } = this.stream.takeDirty();
+    this.stream.takeReceiveTimes();
+    const ov = this.stream.store;
+    if (!window || window.to <= window.from || ov.length === 0) return this.clear();
+    this.pageHistory(main, window);
+    const h = this.held;
+    const tailFrom = h ? Math.max(h.from, h.to - 2) : 0;
+    // Overlay rows changed before the line's tail (a history page, a reset): their points must be redrawn too.
+    const older = replaced || (dirty !== null && h !== null && dirty.from >= ov.lo && dirty.from < ov.hi && ov.time(dirty.from) < main.time(tailFrom));
+    if (!h || older || window.from !== h.from || window.to < h.to || window.to - h.to > MAX_APPEND) return this.setAll(main, window);
+    try {
+      for (let i = tailFrom; i < window.to; i++) this.line.update(this.point(main, i), i < h.to - 1);
+      this.held = { from: h.from, to: window.to };
+    } catch {
+      this.setAll(main, window);
+    }
+  }
+
+  /** No points (the chart draws nothing). */
+  clear(): void {
+    if (this.held) this.line.setData([]);
+    this.held = null;
+  }
+
+  destroy(): void {
+    this.chart.removeSeries(this.line);
+  }
+
+  private setAll(main: BarStore, window: Span): void {
+    const n = window.to - window.from;
+    const data = new Array<Point>(n);
+    for (let k = 0; k < n; k++) data[k] = this.point(main, window.from + k);
+    this.line.setData(data);
+    this.held = { ...window };
+  }
+
+  private point(main: BarStore, i: number): Point {
+    const time = main.time(i) as UTCTimestamp;
+    const j = this.stream.store.indexAtOrBefore(time);
+    return j < 0 ? { time } : { time, value: this.stream.store.get('close', j) };
+  }
+
+  /** The chart shows bars older than the overlay holds: ask for the overlay's older rows. */
+  private pageHistory(main: BarStore, window: Span): void {
+    const ov = this.stream.store;
+    if (ov.lo <= this.stream.hostFirst || main.time(window.from) >= ov.time(ov.lo)) return;
+    const tf = this.stream.timeframe;
+    const missing = Math.ceil((ov.time(ov.lo) - main.time(window.from)) / tf);
+    this.stream.requestHistory({ from: Math.max(this.stream.hostFirst, ov.lo - Math.min(missing + 100, HISTORY_PAGE)), to: ov.lo });
+  }
+}
