@@ -1,4 +1,5 @@
 import { test, expect } from './fixtures.js';
+import { TerminalPage } from './pages/terminal-page.js';
 
 const XBT = 'xbtusd.spot.sim';
 const ETH = 'ethusd.spot.sim';
@@ -96,5 +97,24 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
     await expect(terminal.views).toHaveCount(1);
     expect(await terminal.viewFqmes()).toEqual([XBT]);
     await expect(terminal.focusedView.getByTestId('chart-close')).toHaveCount(0);
+  });
+
+  test('Electron: a chart moves to a window of its own, which draws it', async ({ terminal, serveHost, snap }) => {
+    test.skip(serveHost !== null, 'Electron only: a browser page keeps to tabs and splits');
+    await terminal.open(XBT);
+    await terminal.waitForCandles(XBT);
+    await terminal.split('row');
+    await terminal.search('eth');
+    await terminal.selectWithKeyboard(ETH);
+    await terminal.page.keyboard.press('Enter');
+    await terminal.waitForCandles(ETH);
+    const [popup] = await Promise.all([terminal.page.context().waitForEvent('page'), terminal.focusedView.getByTestId('chart-popout').click()]);
+    await expect(terminal.views).toHaveCount(1);
+    expect(await terminal.viewFqmes()).toEqual([XBT]);
+    const second = new TerminalPage(popup, terminal.entryUrl);
+    await expect(second.statusBar).toHaveAttribute('data-connection', 'connected', { timeout: 15_000 });
+    await second.waitForCandles(ETH);
+    expect(new URL(popup.url()).searchParams.get('window')).toMatch(/^w/);
+    await snap('popped-out-main-window');
   });
 });
