@@ -55,6 +55,16 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
       .map((roles) => roles.slow)
       .filter((s) => s.fqme !== SOL);
     expect(paused.map((s) => s.active)).toEqual([false, false]);
+    // Paused: no flush (nothing drawn) while the 1 s bars keep coming in.
+    const flushes = (stats: Record<string, Record<string, any>>) =>
+      Object.values(stats)
+        .filter((roles) => roles.fast && roles.fast.fqme !== SOL)
+        .map((roles) => [roles.fast.flushes, roles.fast.lastBar?.time]);
+    const hiddenBefore = flushes(await terminal.chartStats());
+    await terminal.page.waitForTimeout(2100);
+    const hiddenAfter = flushes(await terminal.chartStats());
+    expect(hiddenAfter.map(([f]) => f)).toEqual(hiddenBefore.map(([f]) => f));
+    expect(hiddenAfter[0]![1]).toBeGreaterThan(hiddenBefore[0]![1]);
     await snap('second-tab-sol');
     // Back to the first tab: both charts catch up and draw again.
     await terminal.activateTab(0);

@@ -68,6 +68,8 @@ export class ChartController {
   private overlays: OverlaySeries[] = [];
   /** False while the chart is hidden (an inactive tab): rows collect in the streams, nothing is drawn until shown. */
   private active = true;
+  /** Shown again after following the newest bar while hidden: the catch-up flush shows the newest bars again. */
+  private catchUp = false;
   readonly counters = { flushes: 0, historyRequests: 0 };
   /**
    * performance.now() marks of the current stream: attached, first rows drawn (series set), and the
@@ -126,7 +128,7 @@ export class ChartController {
   readonly requestFlush = (): void => {
     if (this.destroyed || !this.active) return;
     const stream = this.stream;
-    if (!this.incoming && stream && stream.store.length > 0 && this.series.window && stream.hasSmallUpdate(FAST_PATH_ROWS)) {
+    if (!this.incoming && !this.catchUp && stream && stream.store.length > 0 && this.series.window && stream.hasSmallUpdate(FAST_PATH_ROWS)) {
       const { span } = stream.takeDirty();
       this.series.sync(stream.store, span);
       this.series.setLastPrice(stream.store.lastBar());
@@ -145,6 +147,8 @@ export class ChartController {
   setActive(active: boolean): void {
     if (active === this.active) return;
     this.active = active;
+    // While hidden nothing moved the view: it follows the newest bar if it did when hidden.
+    this.catchUp = active && this.atNewest;
     for (const s of this.streams()) {
       s.paused = !active;
       // Frames that came in while hidden are not tick-to-chart samples.
@@ -305,8 +309,9 @@ export class ChartController {
     if (store.length === 0) {
       this.series.clear();
     } else {
-      if (replaced) this.series.showNewest(store);
+      if (replaced || this.catchUp) this.series.showNewest(store);
       else this.series.sync(store, dirty);
+      this.catchUp = false;
       if (this.marks.firstDataAt === null) this.markFirstPaint();
       const data = { from: store.lo, to: store.hi };
       const visible = this.series.visibleAbs();
