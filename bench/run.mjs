@@ -24,6 +24,7 @@ const BENCHES = [
   { name: 'journal', file: 'journal.ts', what: 'ems.journal_append*: intent journal append -> fdatasync latency, 1 and 8 appenders' },
   { name: 'reconnect', file: 'reconnect.ts', what: 'venue.reconnect_to_live_bar: fake Binance connection dropped -> first new trade in the feed buffers' },
   { name: 'ems', file: 'ems.ts', what: 'ems.paper_submit_to_fill, ems.throughput: emsd in a host, paper submit -> fill Status, orders/s with 8 submitters' },
+  { name: 'indicators', file: 'indicators.ts', what: 'indicators.*: Volume, VWAP, SMA, EMA, RSI kept current on a 1M-bar series: per tick, worker round trip, batch' },
 ];
 
 const wanted = process.argv.slice(2);

@@ -53,7 +53,8 @@ if (existsSync(join(root, 'renderer/main.tsx'))) {
       jsx: 'automatic',
       minify: process.env.CANDLEWICK_DEV !== '1',
       define: { 'process.env.NODE_ENV': '"production"' },
-      entryPoints: { app: 'renderer/main.tsx' },
+      // The indicator worker is loaded from next to app.js (same origin, as the CSP's worker-src 'self' asks).
+      entryPoints: { app: 'renderer/main.tsx', 'indicators.worker': 'renderer/features/indicators/indicators.worker.ts' },
       outdir: join(dist, 'renderer'),
       loader: { '.css': 'css' },
     }),

@@ -6,8 +6,9 @@ import type { Host } from './host.js';
 import { wsConnection } from './ws-connection.js';
 import { VERSION } from './version.js';
 
+/** Same-origin everything; workers only from our own scripts (the indicator worker), never blob: or data:. */
 export const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; " +
+  "default-src 'self'; script-src 'self'; worker-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:; " +
   "img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
 const MIME: Record<string, string> = {

@@ -49,11 +49,12 @@ export class IncrementalIndicator {
     const s = this.state;
     this.restart();
     // Only the states of the newest bars can ever be rewound to: the older ones are not saved.
-    const keepFrom = len - REWIND_BARS;
-    for (let i = 0; i < len - 1; i++) {
+    const bulk = Math.max(0, len - 1 - REWIND_BARS);
+    k.run(s, b, 0, bulk, out, 0);
+    for (let i = bulk; i < len - 1; i++) {
       out[i] = k.value(s, b, i);
       k.commit(s, b, i);
-      if (i + 1 >= keepFrom) this.save(i + 1);
+      this.save(i + 1);
     }
     this.n = Math.max(0, len - 1);
     this.oldest = Math.max(0, this.n - REWIND_BARS + 1);
