@@ -109,6 +109,32 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
     await expect(terminal.focusedView.getByTestId('chart-close')).toHaveCount(0);
   });
 
+  test("order mode on either chart of a split trades that chart's own symbol, and the press focuses it", async ({ terminal, snap }) => {
+    await terminal.open(XBT);
+    await terminal.waitForCandles(XBT);
+    await terminal.split('row');
+    await terminal.search('eth');
+    await terminal.selectWithKeyboard(ETH);
+    await terminal.page.keyboard.press('Enter');
+    await terminal.waitForCandles(ETH);
+    // A point well below xbt's market on the left chart, then the focus back on eth.
+    const left = await terminal.focusView(0);
+    const at = await terminal.pointNearLast(60, 60);
+    await terminal.focusView(1);
+    await expect(terminal.statusBar.getByTestId('status-fqme')).toHaveText(ETH);
+    // Hover the unfocused xbt chart, hold f, click: a dark buy on xbt at xbt's ticks.
+    await terminal.stageAndClick(at, 'f');
+    await expect(left).toHaveAttribute('data-focused', 'true');
+    const oid = await terminal.waitForNewOrderLine(60, []);
+    await expect(terminal.workingOrder(oid)).toHaveAttribute('title', new RegExp(`^${XBT.replace(/\./g, '\\.')} `));
+    expect(await terminal.orderLine(oid, 60).getAttribute('data-price')).toMatch(/^\d+(\.5)?$/);
+    const active = (await terminal.api('orders.active')).result as Array<{ oid: string; req: { fqme: string } }>;
+    expect(active.find((st) => st.oid === oid)?.req.fqme).toBe(XBT);
+    // The eth chart draws no xbt line.
+    await expect(terminal.views.nth(1).locator(`[data-testid="order-line"][data-oid="${oid}"]`)).toHaveCount(0);
+    await snap('split-order-on-unfocused-chart');
+  });
+
   test('Electron: a chart moves to a window of its own, which draws it', async ({ terminal, serveHost, snap }) => {
     test.skip(serveHost !== null, 'Electron only: a browser page keeps to tabs and splits');
     await terminal.open(XBT);
