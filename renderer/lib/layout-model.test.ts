@@ -18,6 +18,7 @@ import {
   resizeSplit,
   restoreWindow,
   savable,
+  setIndicators,
   setSymbol,
   splitChart,
   symbolsOf,
@@ -164,6 +165,16 @@ describe('layout model', () => {
     expect(focusedChart(w2).timeframes).toEqual([1]);
     expect(toggleTimeframe(w2, a, 1)).toBe(w2);
     expect(focusedChart(toggleTimeframe(w2, a, 60)).timeframes).toEqual([60, 1]);
+  });
+
+  it('keeps an indicator set per chart, saved with the layout', () => {
+    const { win: w0 } = start();
+    const a = focusedChart(w0).id;
+    const w1 = setIndicators(w0, a, [{ id: 'i1', kind: 'ema', params: { length: 21 } }]);
+    expect(focusedChart(w1).indicators).toEqual([{ id: 'i1', kind: 'ema', params: { length: 21 } }]);
+    expect(checkWindow(w1)).toEqual(w1);
+    const many = Array.from({ length: 17 }, (_, i) => ({ id: `i${i}`, kind: 'sma', params: {} }));
+    expect(setIndicators(w1, a, many)).toBe(w1);
   });
 
   it('detaches a chart for a window of its own, never the only one', () => {

@@ -10,6 +10,7 @@ import {
   checkWindow,
   LAYOUT_LIMITS,
   type ChartSpec,
+  type IndicatorSpec,
   type PaneNode,
   type SplitDir,
   type TabLayout,
@@ -228,6 +229,11 @@ export function addOverlay(win: WindowLayout, chartId: string, fqme: string): Wi
 
 export function removeOverlay(win: WindowLayout, chartId: string, fqme: string): WindowLayout {
   return updateChart(win, chartId, (c) => (c.overlays.includes(fqme) ? { ...c, overlays: c.overlays.filter((o) => o !== fqme) } : c));
+}
+
+/** Replaces a chart's indicator set (what the indicators UI edits; saved with the layout). */
+export function setIndicators(win: WindowLayout, chartId: string, indicators: readonly IndicatorSpec[]): WindowLayout {
+  return updateChart(win, chartId, (c) => (indicators.length > LAYOUT_LIMITS.indicators ? c : { ...c, indicators: [...indicators] }));
 }
 
 // ---- saving and restoring ----

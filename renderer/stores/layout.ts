@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { Layout, SplitDir, WindowLayout } from '../../core/protocol/layout.js';
+import type { IndicatorSpec, Layout, SplitDir, WindowLayout } from '../../core/protocol/layout.js';
 import type { Timeframe } from '../../core/protocol/types.js';
 import { readLaunchOptions } from '../lib/launch-options.js';
 import * as model from '../lib/layout-model.js';
@@ -86,6 +86,9 @@ export const layoutActions = {
   },
   removeOverlay(chartId: string, fqme: string): void {
     edit((w) => model.removeOverlay(w, chartId, fqme));
+  },
+  setIndicators(chartId: string, indicators: readonly IndicatorSpec[]): void {
+    edit((w) => model.setIndicators(w, chartId, indicators));
   },
   resize(tabId: string, path: readonly number[], sizes: readonly number[]): void {
     edit((w) => model.resizeSplit(w, tabId, path, sizes));
