@@ -16,10 +16,15 @@ commands:
                         print the URL that opens <fqme> on a running host (and open it with --open)
   ledger <account> [--data-dir D] [--broker B]
                         positions and trades of an account (paper, live), read from the data dir
+  history export <fqme> [--timeframe 60|1] [--format parquet|csv] [--out FILE] [--data-dir D] [--url U]
+                        write a market's stored bars (time, open, high, low, close, volume) to a file
+  history gaps <fqme> [--timeframe 60|1] [--data-dir D] [--url U]
+                        the runs of bars the venue could not give, as recorded in the history store
   help                  this text
 
 --url defaults to http://127.0.0.1:6116/ (the default serve port); --data-dir defaults to
-$CANDLEWICK_HOME or ~/.candlewick.`;
+$CANDLEWICK_HOME or ~/.candlewick. history reads the data dir's history file directly when no host holds it,
+else asks the host at --url (its datad is the file's one writer).`;
 
 /** parseArgs with strict flags: an unknown or malformed flag is a UsageError naming it. */
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, positionals: number) {

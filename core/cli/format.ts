@@ -1,4 +1,5 @@
 import type { ServiceInfo, SymbolMatch, Tick } from '../protocol/types.js';
+import type { HistoryGap } from '../protocol/messages.js';
 
 export function formatServices(list: ServiceInfo[]): string {
   if (list.length === 0) return 'no services running';
@@ -13,6 +14,14 @@ export function formatSearch(list: SymbolMatch[]): string {
 
 export function formatTick(fqme: string, t: Tick): string {
   return `${new Date(t.time).toISOString()} ${fqme} ${t.type.padEnd(5)} ${t.price} x ${t.size}`;
+}
+
+const isoSec = (s: number) => new Date(s * 1000).toISOString().replace('.000Z', 'Z');
+
+export function formatGaps(fqme: string, gaps: HistoryGap[]): string {
+  if (gaps.length === 0) return `no recorded gaps in the stored history of ${fqme}`;
+  const rows = gaps.map((g) => [g.fqme, `${g.timeframe}s`, isoSec(g.start), isoSec(g.end), String(g.bars), String(g.attempts), g.reason]);
+  return table(['FQME', 'TF', 'FROM', 'TO', 'BARS', 'TRIES', 'REASON'], rows);
 }
 
 function table(head: string[], rows: string[][]): string {

@@ -11,6 +11,7 @@ import { intFlag, numFlag, parse, USAGE, UsageError } from './args.js';
 import { ApiError } from '../protocol/client.js';
 import { formatServices, formatSearch, formatTick } from './format.js';
 import { printLedger } from './ledger.js';
+import { historyCommand } from './history.js';
 
 const DEFAULT_URL = 'http://127.0.0.1:6116/';
 const urlFlag = { url: { type: 'string' } } as const;
@@ -111,6 +112,14 @@ async function main(argv: string[]): Promise<number> {
       console.log(await printLedger(resolveDataDir(values['data-dir']), positionals[0]!, brokers));
       return 0;
     }
+    case 'history':
+      return historyCommand(rest, {
+        connect: async (url) => {
+          const client = await connectWs(url ?? DEFAULT_URL);
+          return { client, close: () => client.close() };
+        },
+        out: (line) => console.log(line),
+      });
     case 'help':
     case '--help':
     case '-h':

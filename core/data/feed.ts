@@ -70,11 +70,20 @@ export class Feed {
    */
   async open(nowMs: number): Promise<void> {
     const minuteStart = Math.floor(nowMs / 60_000) * 60;
+    // Where the venue's bars are needed from: the open's minute, or later where storage already has the bars.
+    let resumeSec = minuteStart;
     for (const tf of [60, 1] as const) {
       const histRows = tf === 60 ? this.depth.rows60 : this.depth.rows1;
       const buf = OhlcBuffer.create({ capacity: histRows + LIVE_ROWS[tf], origin: histRows, timeframe: tf });
       const rows = await this.history.firstFrame(tf, minuteStart, Math.min(histRows, FIRST_FRAME[tf]));
       buf.prepend(rows, 0, rows.length);
+      const tail = this.history.takeTail(tf);
+      if (tail.length) {
+        buf.beginWrite();
+        for (let i = 0; i < tail.length; i++) buf.appendRow(tail.time[i]!, tail.open[i]!, tail.high[i]!, tail.low[i]!, tail.close[i]!, tail.volume[i]!);
+        buf.endWrite();
+        resumeSec = Math.max(resumeSec, tail.time[tail.length - 1]! + tf);
+      }
       this.buffers.set(tf, buf);
     }
     this.stopStream = this.backend.streamQuotes(
@@ -84,7 +93,7 @@ export class Feed {
       (e) => this.onLinkEvent(e),
     );
     // A venue streams from now: the minute so far comes from its history, like bars missed in a disconnect.
-    if (!this.backend.replays) this.repairFrom(minuteStart * 1000);
+    if (!this.backend.replays) this.repairFrom(resumeSec * 1000);
     if (this.history.store) {
       this.persistTimer = setInterval(() => this.persist(), PERSIST_MS);
       this.persistTimer.unref?.();

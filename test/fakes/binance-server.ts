@@ -42,6 +42,16 @@ export interface PrivateApi {
   onTrades(kind: FakeKind, symbol: string, trades: TapeTrade[]): void;
 }
 
+/** Klines the fake leaves out of its next `times` answers that reach them: open times [from, to) in epoch s. */
+export interface KlineHole {
+  symbol: string;
+  /** Seconds: 60 for 1m, 1 for 1s. */
+  interval: number;
+  from: number;
+  to: number;
+  times: number;
+}
+
 export const FAKE_SPOT: TapeSymbol[] = [
   { symbol: 'BTCUSDT', base: 50_000, priceTick: '0.01', sizeTick: '0.00001', meanSize: 0.02 },
   { symbol: 'ETHUSDT', base: 3_000, priceTick: '0.01', sizeTick: '0.0001', meanSize: 0.5 },
@@ -71,6 +81,8 @@ export class FakeBinance {
   readonly controlLog: { route: Route; method: string; params: unknown }[] = [];
   readonly pongs = { ok: 0, bad: 0 };
   privateApi: PrivateApi | null = null;
+  /** Scripted holes in the klines answers (a venue that skips bars once, or never has them). */
+  readonly klineHoles: KlineHole[] = [];
   private readonly quoteIds = new Map<TradeTape, { u: number; time: number }>();
   private readonly timer: NodeJS.Timeout;
 
@@ -148,8 +160,23 @@ export class FakeBinance {
     const p = kind === 'spot' ? '/api/v3' : '/fapi/v1';
     if (req.method === 'GET' && req.path === `${p}/time`) return { body: { serverTime: Date.now() } };
     if (req.method === 'GET' && req.path === `${p}/exchangeInfo`) return { body: exchangeInfo(kind, this.tapes[kind]) };
-    if (req.method === 'GET' && req.path === `${p}/klines`) return klines(kind, this.tapes[kind], req.query);
+    if (req.method === 'GET' && req.path === `${p}/klines`) return this.punch(req.query, klines(kind, this.tapes[kind], req.query));
     return kind === 'spot' ? this.privateApi?.http(req) : undefined;
+  }
+
+  /** Drops the rows of a klines answer that a scripted hole covers (and counts the hole down). */
+  private punch(q: URLSearchParams, reply: HttpReply): HttpReply {
+    if (!Array.isArray(reply.body) || this.klineHoles.length === 0) return reply;
+    const interval = q.get('interval') === '1s' ? 1 : 60;
+    const hit = new Set<KlineHole>();
+    const rows = (reply.body as [number][]).filter((row) => {
+      const t = row[0] / 1000;
+      const h = this.klineHoles.find((x) => x.times > 0 && x.symbol === q.get('symbol') && x.interval === interval && t >= x.from && t < x.to);
+      if (h) hit.add(h);
+      return !h;
+    });
+    for (const h of hit) h.times--;
+    return { ...reply, body: rows };
   }
 
   private accept(ws: WebSocket, route: Route | null, query: URLSearchParams): void {

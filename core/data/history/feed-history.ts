@@ -31,6 +31,8 @@ interface TfState {
   /** Bars from here on may be incomplete (link down, repair pending): not persisted until released. */
   hold: number;
   pending: number;
+  /** Stored closed bars at or after the open's minute (a restart within it): the live area starts with them. */
+  tail: Rows;
 }
 
 /**
@@ -52,7 +54,7 @@ export class FeedHistory {
     readonly store: HistoryStore | null,
     private readonly log: (line: string) => void = () => {},
   ) {
-    const fresh = (): TfState => ({ below: Infinity, bottom: false, persistedTo: Infinity, hold: Infinity, pending: 0 });
+    const fresh = (): TfState => ({ below: Infinity, bottom: false, persistedTo: Infinity, hold: Infinity, pending: 0, tail: emptyRows() });
     this.st = { 60: fresh(), 1: fresh() };
     this.dense = DENSE[backend.name] ?? [];
   }
@@ -69,6 +71,12 @@ export class FeedHistory {
     if (store && top && top.hi > top.lo && endSec - Math.min(top.hi, endSec) <= TOPUP_MAX_ROWS[tf] * tf) {
       const hi = Math.min(top.hi, endSec);
       const stored = await store.read(this.fqme, tf, hi, count, top.lo);
+      // A venue streams from now, so bars stored since the open's minute (a quick restart) need not be fetched
+      // again; a replaying backend (the sim) replays the minute itself.
+      if (top.hi > endSec && !this.backend.replays) {
+        s.tail = await store.read(this.fqme, tf, top.hi, Math.ceil((top.hi - endSec) / tf), endSec);
+        if (s.tail.length) s.persistedTo = s.tail.time[s.tail.length - 1]! + tf;
+      }
       const topup = hi < endSec ? await this.fetchChecked(tf, endSec, Math.ceil((endSec - hi) / tf), hi) : emptyRows();
       // A venue without candles of this timeframe (1 s on Kraken, Bybit, USD-M) cannot join the stored bars to
       // now: showing them would put the time the host was down between them and the live bars. Start fresh.
@@ -121,6 +129,13 @@ export class FeedHistory {
     }
     s.below = rows.time[0]!;
     return rows;
+  }
+
+  /** Stored bars from the open's minute on, once (see TfState.tail); empty for most opens. */
+  takeTail(tf: Timeframe): Rows {
+    const t = this.st[tf].tail;
+    this.st[tf].tail = emptyRows();
+    return t;
   }
 
   /** The buffer was rebuilt with other rows below (a compaction): the cursor follows its oldest row. */
