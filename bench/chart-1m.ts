@@ -1,4 +1,4 @@
-import { launch, newPage } from './lib/browser.js';
+import { launch, newPage, pageResult } from './lib/browser.js';
 import { serveBarsPage } from './lib/host-bars.js';
 import { emit, log, summarize } from './lib/report.js';
 
@@ -34,20 +34,8 @@ try {
     // A fresh context per mode: the naive page's million objects must not weigh on the windowed one.
     const page = await newPage(browser);
     const t0 = Date.now();
-    await page.goto(`${site.url}index.html?mode=${mode}&seconds=${SECONDS}`);
-    await page.waitForFunction(
-      () => {
-        const b = (globalThis as unknown as { __bench?: { result: unknown; error: string | null } }).__bench;
-        return !!b && (b.result !== null || b.error !== null);
-      },
-      undefined,
-      { timeout: 120_000, polling: 250 },
-    );
-    const { result, error } = await page.evaluate(
-      () => (globalThis as unknown as { __bench: { result: PageResult | null; error: string | null } }).__bench,
-    );
+    const result = await pageResult<PageResult>(page, `${site.url}index.html?mode=${mode}&seconds=${SECONDS}`, `chart page (${mode})`);
     await page.close();
-    if (error || !result) throw new Error(`chart page (${mode}) failed: ${error}`);
     log(`chart ${mode}: ${((Date.now() - t0) / 1000).toFixed(1)} s in the page, ${result.frameMs.length} frames`);
     const frames = summarize(result.frameMs);
     const updates = summarize(result.updateMs);

@@ -16,6 +16,7 @@ const BENCHES = [
   { name: 'kraken-ingest', file: 'kraken-ingest.ts', what: 'kraken.ingest: Kraken WS v2 frames through the stream frame handler -> Feed.ingest in one worker' },
   { name: 'bybit-ingest', file: 'bybit-ingest.ts', what: 'bybit.ingest: Bybit publicTrade frames through the frame parser -> Feed.ingest in one worker' },
   { name: 'history', file: 'host-history.ts', what: 'sim.history, memory.host: 1M 1 m bars into a host buffer' },
+  { name: 'history-store', file: 'history-store.ts', what: 'history.*: DuckDB history store: write 1M bars, read a year, first paint of a 1M-bar chart from storage' },
   { name: 'chart', file: 'chart-1m.ts', what: 'chart.1m_bars.*: first paint and frame times, windowed vs naive' },
   { name: 'memory', file: 'memory.ts', what: 'memory.renderer, memory.bytes_per_bar' },
   { name: 'tick', file: 'tick-to-chart.ts', what: 'tick_to_chart*: datad write -> chart at 20k trades/s' },

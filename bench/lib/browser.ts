@@ -83,6 +83,25 @@ export async function serveStatic(files: StaticFiles): Promise<{ url: string; se
   return { url: `http://127.0.0.1:${port}/`, server, close: () => new Promise<void>((r) => server.close(() => r())) };
 }
 
+/**
+ * Loads a bench page that reports into `window.__bench` ({result, error}) and waits for its result (a page error
+ * is thrown, naming `what`).
+ */
+export async function pageResult<T>(page: Page, url: string, what: string): Promise<T> {
+  await page.goto(url);
+  await page.waitForFunction(
+    () => {
+      const b = (globalThis as unknown as { __bench?: { result: unknown; error: string | null } }).__bench;
+      return !!b && (b.result !== null || b.error !== null);
+    },
+    undefined,
+    { timeout: 120_000, polling: 250 },
+  );
+  const { result, error } = await page.evaluate(() => (globalThis as unknown as { __bench: { result: T | null; error: string | null } }).__bench);
+  if (error || !result) throw new Error(`${what} failed: ${error}`);
+  return result;
+}
+
 export async function chromiumVersion(browser: Browser): Promise<string> {
   return browser.version();
 }

@@ -51,6 +51,12 @@ describe('HistoryStore (DuckDB)', () => {
     expect(plain(newest)).toEqual(plain(slice(b, 300, 400)));
     expect((await s.read(FQME, 60, T0 + 400 * 60, 100, T0 + 350 * 60)).length).toBe(50);
     expect((await s.read(FQME, 1, Infinity, 10)).length).toBe(0);
+    // Empty buckets (a quiet 1 s series): the newest N still come back, reaching below the last N buckets.
+    const sparse = bars(200, T0, 2);
+    for (let i = 0; i < 200; i++) sparse.time[i] = T0 + i * 2;
+    await s.write(FQME, 1, sparse);
+    expect(plain(await s.read(FQME, 1, T0 + 400, 50))).toEqual(plain(slice(sparse, 150, 200)));
+    expect(plain(await s.read(FQME, 1, Infinity, 500))).toEqual(plain(sparse));
     expect(s.spans(FQME, 60)).toEqual([{ lo: T0, hi: T0 + 500 * 60, bottom: false }]);
   });
 

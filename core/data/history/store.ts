@@ -157,16 +157,24 @@ export class HistoryStore {
     return id === undefined ? [] : (this.spanCache.get(id) ?? []);
   }
 
-  /** The newest `count` bars with lo <= time < endTime, ascending. */
+  /**
+   * The newest `count` bars with lo <= time < endTime, ascending. Bars sit on their timeframe's buckets, so the
+   * last `count` buckets hold at most `count` of them: that range is read with one sort and no top-N; only a series
+   * with empty buckets (quiet 1 s) needs a second, limited read below it.
+   */
   read(fqme: string, tf: Timeframe, endTime: number, count: number, lo = -Infinity): Promise<Rows> {
     return this.enqueue(async () => {
       const id = this.seriesOf(fqme, tf);
       if (id === undefined || count <= 0) return emptyRows();
-      const where = whereRange(id, lo, endTime);
-      const sql =
-        `SELECT time::DOUBLE, open, high, low, close, volume FROM ` +
-        `(SELECT * FROM bars WHERE ${where} ORDER BY time DESC LIMIT ${Math.floor(count)}) ORDER BY time`;
-      return readRows(await this.conn.run(sql));
+      const n = Math.floor(count);
+      const cols = 'time::DOUBLE, open, high, low, close, volume';
+      // With no end there are no "last buckets": straight to the top-N read.
+      const mid = Number.isFinite(endTime) ? Math.max(lo, Math.ceil(endTime / tf) * tf - n * tf) : endTime;
+      const near = Number.isFinite(endTime) ? readRows(await this.conn.run(`SELECT ${cols} FROM bars WHERE ${whereRange(id, mid, endTime)} ORDER BY time`)) : emptyRows();
+      if (near.length >= n || !(mid > lo)) return near;
+      const below = `SELECT * FROM bars WHERE ${whereRange(id, lo, mid)} ORDER BY time DESC LIMIT ${n - near.length}`;
+      const far = readRows(await this.conn.run(`SELECT ${cols} FROM (${below}) ORDER BY time`));
+      return far.length === 0 ? near : concatRows(far, near);
     });
   }
 
@@ -360,6 +368,17 @@ export function emptyRows(): Rows {
   const r = allocRows(0) as Rows;
   r.length = 0;
   return r;
+}
+
+/** `a` then `b`, one set of columns. */
+export function concatRows(a: Rows, b: Rows): Rows {
+  const out = allocRows(a.length + b.length) as Rows;
+  out.length = a.length + b.length;
+  for (const c of COLUMNS) {
+    out[c].set(a[c].subarray(0, a.length), 0);
+    out[c].set(b[c].subarray(0, b.length), a.length);
+  }
+  return out;
 }
 
 /** A copy of rows [from, to). */
