@@ -64,6 +64,15 @@ describe('LayoutStore', () => {
     expect(JSON.parse(readFileSync(path, 'utf8')).windows[0].tabs[1].title).toBe('v19');
   });
 
+  it('answers a failed write with an error (and keeps serving the layout it holds)', async () => {
+    const lines: string[] = [];
+    const store = new LayoutStore(join(dir(), 'no-such-dir', 'layout.json'), (l) => lines.push(l));
+    await expect(store.save(sampleLayout())).rejects.toThrow(/layout not saved/);
+    expect(lines.join('\n')).toMatch(/could not write/);
+    expect(store.get()).toEqual(sampleLayout());
+    await store.flushed();
+  });
+
   it('moves a corrupt or invalid file aside and starts empty', () => {
     for (const text of ['{"version":1,"windows":[', JSON.stringify({ version: 1, windows: [{ id: 'main' }] })]) {
       const path = join(dir(), 'layout.json');

@@ -14,6 +14,8 @@ export class LayoutStore {
   private current: Layout;
   private writing: Promise<void> | null = null;
   private again = false;
+  /** Why the last write failed (cleared by the next good one). */
+  private failure: Error | null = null;
 
   constructor(
     readonly path: string,
@@ -76,24 +78,31 @@ export class LayoutStore {
     }
   }
 
+  /** Resolves once the current layout is on disk; rejects when the last write of the burst failed. */
   private write(): Promise<void> {
     if (this.writing) {
       this.again = true;
-      return this.writing.then(() => this.flushed());
+      return this.writing.then(() => this.settled());
     }
     this.writing = (async () => {
       do {
         this.again = false;
         try {
           await writeAtomically(this.path, `${JSON.stringify(this.current, null, 1)}\n`);
+          this.failure = null;
         } catch (e) {
-          this.log(`layout: could not write ${this.path}: ${(e as Error).message}`);
+          this.failure = e as Error;
+          this.log(`layout: could not write ${this.path}: ${this.failure.message}`);
         }
       } while (this.again);
     })().finally(() => {
       this.writing = null;
     });
-    return this.writing;
+    return this.writing.then(() => this.settled());
+  }
+
+  private settled(): Promise<void> {
+    return this.failure ? Promise.reject(new Error(`layout not saved: ${this.failure.message}`)) : this.flushed();
   }
 }
 
