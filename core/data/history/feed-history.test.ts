@@ -18,6 +18,8 @@ class ScriptedVenue implements DataBackend {
   readonly name = 'binance';
   readonly replays = true;
   calls: { tf: Timeframe; endTime: number; count: number }[] = [];
+  /** Nothing older is printed (Kraken keeps only its newest 720 candles). */
+  oldest = LISTED;
   /** Buckets the venue does not print: [start, end) and how many more answers skip them (Infinity: never printed). */
   holes: { tf: Timeframe; start: number; end: number; times: number }[] = [];
 
@@ -30,7 +32,7 @@ class ScriptedVenue implements DataBackend {
   async history(_f: string, tf: Timeframe, endTime: number, count: number): Promise<Rows> {
     this.calls.push({ tf, endTime, count });
     const end = Math.ceil(endTime / tf) * tf;
-    const start = Math.max(Math.ceil(LISTED / tf) * tf, end - count * tf);
+    const start = Math.max(Math.ceil(this.oldest / tf) * tf, end - count * tf);
     const times: number[] = [];
     const hit = new Set<(typeof this.holes)[number]>();
     for (let t = start; t < end; t += tf) {
@@ -154,6 +156,38 @@ describe('Feed with a history store', () => {
     const f3 = await openFeed(venue, stores[0]!, now, { rows60: 1000, rows1: 10 });
     expect(times(f3, 60)).toEqual(t60);
     expect(venue.calls.filter((c) => c.tf === 60)).toEqual([]);
+  });
+
+  it('reaches stored bars the venue no longer has after a long absence, the stretch between recorded as a gap', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'cw-fh-')), 'binance.duckdb');
+    const venue = new ScriptedVenue();
+    const now1 = LISTED + 500 * 60 + 5;
+    const m1 = now1 - (now1 % 60);
+    const store = await HistoryStore.open(path);
+    stores.push(store);
+    (await openFeed(venue, store, now1, { rows60: 100, rows1: 10 })).close();
+    // Three days later; the venue now keeps only its newest 720 minutes.
+    const now2 = now1 + 3 * 86_400;
+    const m2 = now2 - (now2 % 60);
+    venue.oldest = m2 - 720 * 60;
+    const f = await openFeed(venue, store, now2, { rows60: 1000, rows1: 10 });
+    const t60 = times(f, 60);
+    expect(t60).toHaveLength(820);
+    expect(t60[0]).toBe(m1 - 100 * 60);
+    expect(t60[99]).toBe(m1 - 60);
+    expect(t60[100]).toBe(venue.oldest);
+    await store.flush();
+    const gaps = await store.gaps(FQME, 60);
+    expect(gaps.map((g) => [g.start, g.end])).toEqual([[m1, venue.oldest]]);
+    expect(gaps[0]!.reason).toMatch(/no longer has/);
+    // Covered now: the next open reads through it from storage.
+    venue.calls = [];
+    f.close();
+    const again = await openFeed(venue, store, now2, { rows60: 1000, rows1: 10 });
+    expect(times(again, 60)).toEqual(t60);
+    // The venue is asked only for the recorded gap again (a later open retries it), nothing stored, nothing below.
+    expect(venue.calls.filter((c) => c.tf === 60)).toEqual([{ tf: 60, endTime: venue.oldest, count: 3600 }]);
+    expect((await store.gaps(FQME, 60))[0]!.attempts).toBe(2);
   });
 
   it('refetches a hole the venue skipped once, and records one it never prints as a gap (no bars invented)', async () => {

@@ -12,8 +12,6 @@ import { emptyRows, sliceRows, type HistoryStore, type Rows } from './store.js';
  */
 const DENSE: Record<string, readonly Timeframe[]> = { binance: [60], bybit: [60], kraken: [60], sim: [60, 1] };
 
-/** The newest stored bar may be this many rows older than now and still be topped up from the venue. */
-const TOPUP_MAX_ROWS: Record<Timeframe, number> = { 60: 14 * 1440, 1: 6 * 3600 };
 /** Missing runs refetched at once per venue page, and stored holes retried per feed open. */
 const MAX_REFETCH_RUNS = 8;
 /** A recorded gap is retried at this many opens at most; after that it stays marked. */
@@ -60,15 +58,16 @@ export class FeedHistory {
   }
 
   /**
-   * The newest `count` bars before `endSec`: from storage when the stored series reaches close enough to now,
-   * topped up from the venue with the bars after the newest stored one; else from the venue.
+   * The newest `count` bars before `endSec`: from storage when the stored series reaches within `count` bars of
+   * now, topped up from the venue with the bars after the newest stored one; else (a longer absence) the newest
+   * `count` from the venue, and the backfill fills the stretch down to what is stored (then reads storage).
    */
   async firstFrame(tf: Timeframe, endSec: number, count: number): Promise<Rows> {
     const s = this.st[tf];
     s.persistedTo = endSec;
     const store = this.store;
     const top = store ? newestSpan(store.spans(this.fqme, tf)) : undefined;
-    if (store && top && top.hi > top.lo && endSec - Math.min(top.hi, endSec) <= TOPUP_MAX_ROWS[tf] * tf) {
+    if (store && top && top.hi > top.lo && endSec - Math.min(top.hi, endSec) <= count * tf) {
       const hi = Math.min(top.hi, endSec);
       const stored = await store.read(this.fqme, tf, hi, count, top.lo);
       // A venue streams from now, so bars stored since the open's minute (a quick restart) need not be fetched
@@ -121,6 +120,18 @@ export class FeedHistory {
     const lower = spanBelow(spans, s.below);
     const want = lower && this.dense.includes(tf) ? Math.max(1, Math.min(count, Math.ceil((s.below - lower.hi) / tf))) : count;
     const rows = await this.fetchChecked(tf, s.below, want, null);
+    if (rows.length === 0 && lower && store) {
+      // The venue keeps less than is stored (Kraken: its newest 720 candles): the stretch between is a gap, and
+      // the stored bars below it are still ours to show.
+      // Covered once recorded, so later opens read straight through it from storage.
+      if (this.dense.includes(tf) && lower.hi < s.below) {
+        const run = { start: lower.hi, end: s.below };
+        void store.recordGap(this.fqme, tf, run, 'the venue no longer has these bars and they were not stored').catch((e) => this.storeFailed(e));
+        void store.write(this.fqme, tf, emptyRows(), { lo: run.start, hi: run.end, bottom: false }).catch((e) => this.storeFailed(e));
+      }
+      s.below = lower.hi;
+      return this.older(tf, count);
+    }
     if (rows.length === 0) {
       s.bottom = true;
       // Remembered: the next open does not ask again for what the venue does not have.
@@ -201,10 +212,10 @@ export class FeedHistory {
     const store = this.store;
     if (!store || !this.dense.includes(tf)) return;
     const [holes, recorded] = await Promise.all([store.holes(this.fqme, tf), store.gaps(this.fqme, tf)]);
-    const tried = new Map(recorded.map((g) => [g.start, g.attempts]));
+    const known = new Map(recorded.map((g) => [g.start, g]));
     // Holes, and recorded gaps that are not holes (bars there, but a repair of them failed).
     const runs = [...holes, ...recorded.filter((g) => !holes.some((h) => h.start === g.start)).map((g) => ({ start: g.start, end: g.end }))];
-    const todo = runs.filter((h) => (tried.get(h.start) ?? 0) < MAX_GAP_ATTEMPTS && !this.asked.has(`${tf}:${h.start}`)).slice(0, MAX_REFETCH_RUNS);
+    const todo = runs.filter((h) => (known.get(h.start)?.attempts ?? 0) < MAX_GAP_ATTEMPTS && !this.asked.has(`${tf}:${h.start}`)).slice(0, MAX_REFETCH_RUNS);
     for (const run of todo) {
       let got: Rows;
       try {
@@ -218,8 +229,10 @@ export class FeedHistory {
         apply(got);
       }
       const still = missingRuns(got.time, got.length, run.start, run.end, tf);
-      await store.clearGaps(this.fqme, tf, run);
-      for (const r of still) await store.recordGap(this.fqme, tf, r, 'the venue has no bars here (asked again at open)');
+      const prev = known.get(run.start);
+      if (got.length) await store.clearGaps(this.fqme, tf, run);
+      const carry = { attempts: (prev?.attempts ?? 0) + 1, ...(prev ? { firstSeen: prev.firstSeen } : {}) };
+      for (const r of still) await store.recordGap(this.fqme, tf, r, prev?.reason ?? 'the venue has no bars here (asked again at open)', carry);
       this.log(`history ${this.fqme} ${tf} s: stored hole of ${runBars(run, tf)} bars from ${iso(run.start)} refetched, ${got.length} came back`);
     }
   }

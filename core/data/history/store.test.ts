@@ -104,8 +104,8 @@ describe('HistoryStore (DuckDB)', () => {
       { start: T0 + 3000, end: T0 + 3060 },
       { start: T0 + 6000, end: T0 + 6180 },
     ]);
-    await s.recordGap(FQME, 60, { start: T0 + 600, end: T0 + 900 }, 'venue has no bars', 1000);
-    await s.recordGap(FQME, 60, { start: T0 + 600, end: T0 + 900 }, 'venue has no bars', 2000);
+    await s.recordGap(FQME, 60, { start: T0 + 600, end: T0 + 900 }, 'venue has no bars', { now: 1000 });
+    await s.recordGap(FQME, 60, { start: T0 + 600, end: T0 + 900 }, 'venue has no bars', { now: 2000 });
     const gaps = await s.gaps(FQME);
     expect(gaps).toEqual([{ fqme: FQME, timeframe: 60, start: T0 + 600, end: T0 + 900, bars: 5, reason: 'venue has no bars', attempts: 2, firstSeen: 1000, lastTried: 2000 }]);
     await s.clearGaps(FQME, 60, { start: T0, end: T0 + 1000 });

@@ -257,13 +257,18 @@ export class HistoryStore {
     }
   }
 
-  /** Records (or updates) a run the venue could not give: kept until a refetch fills it. */
-  recordGap(fqme: string, tf: Timeframe, run: Run, reason: string, now = Date.now()): Promise<void> {
+  /**
+   * Records a run the venue could not give, kept until a refetch fills it; recording it again counts an attempt.
+   * `attempts` / `firstSeen` carry a gap's history over when a partly filled one is recorded again in pieces.
+   */
+  recordGap(fqme: string, tf: Timeframe, run: Run, reason: string, opts: { now?: number; attempts?: number; firstSeen?: number } = {}): Promise<void> {
+    const now = opts.now ?? Date.now();
     return this.enqueue(async () => {
       const id = await this.ensureSeries(fqme, tf);
       await this.conn.run(
-        `INSERT INTO gaps VALUES (${id}, ${big(run.start)}, ${big(run.end)}, $1, 1, ${now}, ${now})
-         ON CONFLICT (series, start) DO UPDATE SET "end" = excluded."end", reason = excluded.reason, attempts = gaps.attempts + 1, last_tried = excluded.last_tried`,
+        `INSERT INTO gaps VALUES (${id}, ${big(run.start)}, ${big(run.end)}, $1, ${opts.attempts ?? 1}, ${opts.firstSeen ?? now}, ${now})
+         ON CONFLICT (series, start) DO UPDATE SET "end" = excluded."end", reason = excluded.reason,
+           attempts = greatest(gaps.attempts + 1, excluded.attempts), last_tried = excluded.last_tried`,
         [reason.slice(0, 500)],
       );
     });
