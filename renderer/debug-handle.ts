@@ -1,4 +1,5 @@
 import type { ChartController, LatencyLogs } from './features/chart/chart-controller.js';
+import { indicatorDebug } from './features/indicators/debug.js';
 import { LatencyLog, percentile } from './lib/latency-log.js';
 import { useConnection } from './stores/connection.js';
 import { useFeed } from './stores/feed.js';
@@ -74,6 +75,8 @@ export function installDebugHandle(): void {
     charts,
     /** Controllers of every chart in the window, by layout chart id and role. */
     chartsById,
+    /** Indicator worker values, the bars behind them and range selections (features/indicators/debug.ts). */
+    indicators: indicatorDebug,
     /** Per role of the focused chart (`slow`, `fast`), as before multi-chart; `byChart` for every chart by id. */
     stats() {
       const of = (roles: Partial<Record<string, ChartController>>) =>

@@ -9,6 +9,7 @@ import type { BarCols, Kernel } from './kernels.js';
 export * from './kernels.js';
 export * from './incremental.js';
 export * from './registry.js';
+export * from './stats.js';
 
 /** Every value of `kernel` over bars [0, len), in one pass (what IncrementalIndicator.batch computes). */
 export function computeAll(kernel: Kernel, b: BarCols, len: number = b.close.length): Float64Array {

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { barsOf, prng } from './bars.test-util.js';
 import { computeAll } from './index.js';
 import { EmaKernel, RsiKernel, SmaKernel, VolumeKernel, VwapKernel, sessionStart } from './kernels.js';
+import { smaAt, wilderRsi } from './textbook.test-util.js';
 
 const round2 = (a: Float64Array) => Array.from(a, (v) => (Number.isNaN(v) ? null : Math.round(v * 100) / 100));
 
@@ -140,10 +141,7 @@ describe('against textbook formulas over random bars', () => {
 
   it.each([1, 2, 14, 50])('SMA %i', (period) => {
     const v = computeAll(new SmaKernel(period), b);
-    for (let i = period - 1; i < n; i++) {
-      const w = close.slice(i - period + 1, i + 1);
-      expect(v[i]).toBeCloseTo(w.reduce((a, x) => a + x, 0) / period, 9);
-    }
+    for (let i = period - 1; i < n; i++) expect(v[i]).toBeCloseTo(smaAt(close, i, period), 9);
   });
 
   it.each([1, 5, 30])('EMA %i', (period) => {
@@ -156,20 +154,9 @@ describe('against textbook formulas over random bars', () => {
 
   it.each([2, 14])('RSI %i', (period) => {
     const v = computeAll(new RsiKernel(period), b);
-    let ag = 0;
-    let al = 0;
-    for (let i = 1; i < n; i++) {
-      const d = close[i]! - close[i - 1]!;
-      const g = Math.max(d, 0);
-      const l = Math.max(-d, 0);
-      if (i <= period) {
-        ag += g / period;
-        al += l / period;
-      } else {
-        ag = (ag * (period - 1) + g) / period;
-        al = (al * (period - 1) + l) / period;
-      }
-      if (i >= period) expect(v[i]).toBeCloseTo(100 - 100 / (1 + ag / al), 8);
+    const want = wilderRsi(close, period);
+    for (let i = 0; i < n; i++) {
+      if (i >= period) expect(v[i]).toBeCloseTo(want[i]!, 8);
       else expect(v[i]).toBeNaN();
     }
   });

@@ -41,6 +41,40 @@ export function parseLegend(text: string): Ohlcv | null {
   return { open: n(m[1]!), high: n(m[2]!), low: n(m[3]!), close: n(m[4]!), volume: m[5]! };
 }
 
+export interface IndicatorValuesBox {
+  /** The bar's absolute row in the chart's store, and its time (epoch s). */
+  index: number;
+  time: number;
+  text: string;
+  values: Record<string, { kind: string; value: number | null }>;
+}
+
+export interface SelectionStats {
+  text: string;
+  changePct: number;
+  range: number;
+  bars: number;
+  max: number;
+  min: number;
+  sigma: number;
+  /** Absolute rows of the first and last selected bars. */
+  first: number;
+  last: number;
+}
+
+export interface IndicatorBars {
+  lo: number;
+  hi: number;
+  from: number;
+  to: number;
+  time: number[];
+  open: number[];
+  high: number[];
+  low: number[];
+  close: number[];
+  volume: number[];
+}
+
 export class TerminalPage {
   constructor(
     readonly page: Page,
@@ -212,6 +246,113 @@ export class TerminalPage {
   /** The debug handle's stats of every chart of the window, by layout chart id then role. */
   async chartStats(): Promise<Record<string, Record<string, any>>> {
     return this.page.evaluate(() => (globalThis as any).__candlewick.stats().byChart);
+  }
+
+  // ---- indicators (features/indicators) ----
+
+  /** The open indicator menu (one at a time). */
+  get indicatorMenu(): Locator {
+    return this.page.getByTestId('indicator-menu');
+  }
+
+  async openIndicatorMenu(view: Locator = this.focusedView): Promise<void> {
+    if (await this.indicatorMenu.isVisible()) return;
+    await view.getByTestId('indicator-add').click();
+    await expect(this.indicatorMenu).toBeVisible();
+  }
+
+  /** Adds an indicator to a chart through its menu (parameters typed into the kind's row); returns its id. */
+  async addIndicator(kind: string, params: Record<string, number | string> = {}, view: Locator = this.focusedView): Promise<string> {
+    await this.openIndicatorMenu(view);
+    const items = this.indicatorMenu.getByTestId('indicator-item');
+    const before = await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-indicator-id')));
+    const row = this.indicatorMenu.locator(`[data-testid="indicator-kind"][data-kind="${kind}"]`);
+    for (const [name, v] of Object.entries(params)) {
+      const field = row.locator(`[data-param="${name}"]`);
+      if (typeof v === 'number') await field.fill(String(v));
+      else await field.selectOption(v);
+    }
+    await row.getByTestId('indicator-add-kind').click();
+    await expect(items).toHaveCount(before.length + 1);
+    const id = (await items.evaluateAll((els) => els.map((e) => e.getAttribute('data-indicator-id')))).find((i) => !before.includes(i))!;
+    await this.page.keyboard.press('Escape');
+    await expect(this.indicatorMenu).toBeHidden();
+    return id;
+  }
+
+  async removeIndicator(id: string, view: Locator = this.focusedView): Promise<void> {
+    await this.openIndicatorMenu(view);
+    await this.indicatorMenu.locator(`[data-testid="indicator-remove"][data-indicator-id="${id}"]`).click();
+    await expect(this.indicatorMenu.locator(`[data-testid="indicator-item"][data-indicator-id="${id}"]`)).toHaveCount(0);
+    await this.page.keyboard.press('Escape');
+  }
+
+  /** The panes of pane indicators (RSI, Volume) on a chart; `data-kind`, `data-indicator-id`. */
+  indicatorPanes(timeframe: Timeframe, view: Locator = this.focusedView): Locator {
+    return this.chart(timeframe, view).locator('[data-testid="indicator-pane"]');
+  }
+
+  /** The label of each indicator on a chart: `data-kind`, `data-indicator-id`, `data-value` (the shown bar's value). */
+  indicatorLabels(timeframe: Timeframe, view: Locator = this.focusedView): Locator {
+    return this.chart(timeframe, view).locator('[data-testid="indicator-label"]');
+  }
+
+  /** One indicator's label on a chart. */
+  indicatorLabel(timeframe: Timeframe, id: string, view: Locator = this.focusedView): Locator {
+    return this.chart(timeframe, view).locator(`[data-testid="indicator-label"][data-indicator-id="${id}"]`);
+  }
+
+  /**
+   * Holds `q` with the pointer at `at` (page coordinates) over a chart: the values box of the bar under the cursor,
+   * read while q is down (after `whileHeld`, e.g. a screenshot). `values` by indicator id (null where none there).
+   */
+  async holdQ(timeframe: Timeframe, at: { x: number; y: number }, whileHeld?: () => Promise<unknown>, view: Locator = this.focusedView): Promise<IndicatorValuesBox> {
+    await this.page.mouse.move(at.x - 2, at.y);
+    await this.page.mouse.move(at.x, at.y);
+    await this.page.keyboard.down('q');
+    try {
+      const box = this.chart(timeframe, view).getByTestId('indicator-values');
+      await expect(box).toBeVisible();
+      await whileHeld?.();
+      return await box.evaluate((el) => ({
+        index: Number(el.getAttribute('data-index')),
+        time: Number(el.getAttribute('data-time')),
+        text: (el.textContent ?? '').trim(),
+        values: Object.fromEntries(
+          Array.from(el.querySelectorAll('[data-testid="indicator-value"]') as ArrayLike<any>).map((l) => {
+            const v = l.getAttribute('data-value');
+            return [l.getAttribute('data-indicator-id') ?? '', { kind: l.getAttribute('data-kind') ?? '', value: v ? Number(v) : null }];
+          }),
+        ),
+      }));
+    } finally {
+      await this.page.keyboard.up('q');
+    }
+  }
+
+  /** Shift-drags across a chart from `fromFrac` to `toFrac` of its width; returns the selection-stats box's figures. */
+  async shiftDrag(timeframe: Timeframe, fromFrac: number, toFrac: number, view: Locator = this.focusedView): Promise<SelectionStats> {
+    const box = (await this.chart(timeframe, view).boundingBox())!;
+    const y = box.y + box.height * 0.4;
+    await this.page.mouse.move(box.x + box.width * fromFrac, y);
+    await this.page.keyboard.down('Shift');
+    await this.page.mouse.down();
+    for (const f of [0.25, 0.5, 0.75, 1]) await this.page.mouse.move(box.x + box.width * (fromFrac + (toFrac - fromFrac) * f), y);
+    await this.page.mouse.up();
+    await this.page.keyboard.up('Shift');
+    const stats = this.chart(timeframe, view).getByTestId('selection-stats');
+    await expect(stats).toBeVisible();
+    return stats.evaluate((el) => {
+      const d = (el as any).dataset as Record<string, string>;
+      const n = (k: string) => Number(d[k]);
+      return { text: (el.textContent ?? '').trim(), changePct: n('changePct'), range: n('range'), bars: n('bars'), max: n('max'), min: n('min'), sigma: n('sigma'), first: n('first'), last: n('last') };
+    });
+  }
+
+  /** Rows [from, to) of a chart's bars as the indicator worker got them (debug handle), column by column. */
+  async indicatorBars(chartId: string, timeframe: Timeframe, from: number, to: number): Promise<IndicatorBars> {
+    const role = timeframe === 60 ? 'slow' : 'fast';
+    return this.page.evaluate(([c, r, f, t]) => (globalThis as any).__candlewick.indicators.bars(c, r, f, t), [chartId, role, from, to] as const);
   }
 
   // ---- symbol search ----

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import type { IndicatorSpec } from '../../../core/protocol/layout.js';
 import type { Timeframe } from '../../../core/protocol/types.js';
 import { BarStream } from '../../client/bar-stream.js';
 import { latency, registerChart } from '../../debug-handle.js';
@@ -7,6 +8,7 @@ import { priceFormatOf } from '../../lib/format.js';
 import { useCharts } from '../../stores/charts.js';
 import { useConnection } from '../../stores/connection.js';
 import { useSession } from '../../stores/session.js';
+import { useIndicators } from '../indicators/useIndicators.js';
 import { useChartOrders } from '../orders/useChartOrders.js';
 import { ChartController, type LegendState } from './chart-controller.js';
 
@@ -21,6 +23,8 @@ interface Props {
   fqme: string;
   fqmeError: string | null;
   overlays: readonly string[];
+  /** The chart's indicator set (features/indicators): drawn on every timeframe of the chart. */
+  indicators: readonly IndicatorSpec[];
   /** False while the chart's tab is hidden: it draws nothing until shown again. */
   active: boolean;
   onController: (role: ChartRole, c: ChartController | null) => void;
@@ -29,7 +33,7 @@ interface Props {
 export const TF_LABEL: Record<Timeframe, string> = { 1: '1s', 60: '1m' };
 
 /** One chart: the lightweight-charts canvas, its legend, and (slow chart) the band of the fast chart's view. */
-export function ChartPane({ chartId, role, timeframe, count, fqme, fqmeError, overlays, active, onController }: Props) {
+export function ChartPane({ chartId, role, timeframe, count, fqme, fqmeError, overlays, indicators, active, onController }: Props) {
   const runtime = useCharts((s) => s.byId[chartId]);
   const mkt = runtime?.mktFqme === fqme ? runtime.mkt : null;
   const client = useConnection((s) => s.client);
@@ -144,6 +148,7 @@ export function ChartPane({ chartId, role, timeframe, count, fqme, fqmeError, ov
   }, [controller, client, chartId, overlayKey, timeframe, count]);
 
   useChartOrders(controller, containerRef, fqme, mkt);
+  useIndicators({ controller, container: containerRef, client, chartId, role, fqme, fqmeError, timeframe, count, indicators, digits: priceFormatOf(mkt ? mkt.priceTick : null).digits });
 
   useEffect(() => {
     controller?.setPriceFormat(priceFormatOf(mkt ? mkt.priceTick : null));

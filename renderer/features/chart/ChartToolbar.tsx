@@ -1,6 +1,7 @@
 import type { ChartSpec } from '../../../core/protocol/layout.js';
 import { TIMEFRAMES } from '../../../core/protocol/types.js';
 import { layoutActions } from '../../stores/layout.js';
+import { IndicatorButton } from '../indicators/IndicatorMenu.js';
 import { popOutChart, canPopOut } from '../layout/pop-out.js';
 import { useSearchIntent } from '../search/search-intent.js';
 import { OVERLAY_COLORS } from './overlay-series.js';
@@ -62,6 +63,7 @@ export function ChartToolbar({ chart, fqme, closable, overlayErrors }: Props) {
       <button type="button" className="tb" data-testid="overlay-add" title="overlay another symbol (% change scale)" onClick={() => useSearchIntent.getState().request('overlay')}>
         + overlay
       </button>
+      <IndicatorButton chart={chart} />
       <span className="spacer" />
       <button type="button" className="tb icon" data-testid="chart-split-row" title="split: a chart beside this one" onClick={() => layoutActions.split(id, 'row')}>
         ◫

@@ -91,6 +91,7 @@ export function ChartView({ chart, focused, visible, split, closable }: Props) {
             fqme={fqme}
             fqmeError={fqmeError}
             overlays={chart.overlays}
+            indicators={chart.indicators}
             active={visible}
             onController={onController}
           />

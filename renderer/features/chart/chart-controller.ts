@@ -1,6 +1,6 @@
 import { createChart, PriceScaleMode, type IChartApi, type ISeriesApi, type MouseEventParams } from 'lightweight-charts';
 import type { BarStream } from '../../client/bar-stream.js';
-import type { Bar } from '../../lib/bar-store.js';
+import type { Bar, BarStore, Span } from '../../lib/bar-store.js';
 import { FlushScheduler } from '../../lib/flush-scheduler.js';
 import { changeText, FALLBACK_PRICE_FORMAT, legendText, type PriceFormat } from '../../lib/format.js';
 import type { LatencyLog } from '../../lib/latency-log.js';
@@ -10,6 +10,14 @@ import { chartOptions } from './chart-theme.js';
 import { OVERLAY_COLORS, OverlaySeries } from './overlay-series.js';
 import { TimeBand } from './time-band.js';
 import { WindowedSeries } from './windowed-series.js';
+
+/** Something drawn beside the candles that must hold exactly the rows they hold (features/indicators). */
+export interface ChartFollower {
+  /** The candles now hold rows `window` of `store` (null: nothing): called before the view is restored. */
+  windowChanged(store: BarStore | null, window: Span | null): void;
+  /** After live rows or a flush: the candles hold `window` (it may have grown at the newest end). */
+  synced(store: BarStore, window: Span | null): void;
+}
 
 export interface LegendState {
   text: string;
@@ -66,6 +74,7 @@ export class ChartController {
   private atNewest = true;
   private destroyed = false;
   private overlays: OverlaySeries[] = [];
+  private readonly followers = new Set<ChartFollower>();
   /** False while the chart is hidden (an inactive tab): rows collect in the streams, nothing is drawn until shown. */
   private active = true;
   /** Shown again after following the newest bar while hidden: the catch-up flush shows the newest bars again. */
@@ -84,6 +93,9 @@ export class ChartController {
   constructor(private readonly opts: ChartControllerOptions) {
     this.chart = createChart(opts.container, chartOptions(opts.timeframe));
     this.series = new WindowedSeries(this.chart, DEFAULT_WINDOW);
+    this.series.onWindow = (store, w) => {
+      for (const f of this.followers) f.windowChanged(store, w);
+    };
     this.band = opts.bandElement ? new TimeBand(this.chart, opts.bandElement, opts.timeframe) : null;
     this.scheduler = new FlushScheduler(() => this.flush());
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRangeChange);
@@ -133,6 +145,7 @@ export class ChartController {
       this.series.sync(stream.store, span);
       this.series.setLastPrice(stream.store.lastBar());
       for (const o of this.overlays) o.sync(stream.store, this.series.window);
+      for (const f of this.followers) f.synced(stream.store, this.series.window);
       this.recordLatency(stream.takeReceiveTimes());
       this.scheduler.request(true);
       return;
@@ -176,6 +189,14 @@ export class ChartController {
     });
     this.chart.priceScale('right').applyOptions({ mode: this.overlays.length > 0 ? PriceScaleMode.Percentage : PriceScaleMode.Normal });
     this.scheduler.request();
+  }
+
+  /** Draws `f` beside the candles (told the rows they hold now, and on every change); returns its removal. */
+  addFollower(f: ChartFollower): () => void {
+    this.followers.add(f);
+    const w = this.series.window;
+    if (this.stream && w) f.windowChanged(this.stream.store, w);
+    return () => this.followers.delete(f);
   }
 
   private streams(): BarStream[] {
@@ -325,6 +346,7 @@ export class ChartController {
       this.series.setLastPrice(store.lastBar());
     }
     for (const o of this.overlays) o.sync(store, store.length === 0 ? null : this.series.window);
+    if (store.length > 0) for (const f of this.followers) f.synced(store, this.series.window);
     this.recordLatency(received);
     this.updateFollow();
     this.emitLegend();

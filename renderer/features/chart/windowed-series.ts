@@ -35,6 +35,11 @@ export class WindowedSeries {
    */
   private lastLine: IPriceLine | null = null;
   readonly counters = { setData: 0, updates: 0 };
+  /**
+   * Told whenever the series' rows are replaced (a window set, or cleared), before the view is restored: series drawn
+   * beside the candles (indicators) replace theirs then, so the time scale only ever holds the candles' times.
+   */
+  onWindow: ((store: BarStore | null, window: Span | null) => void) | null = null;
 
   constructor(
     private readonly chart: IChartApi,
@@ -140,6 +145,7 @@ export class WindowedSeries {
     this.candles.setData(candles);
     this.volume.setData(volumes);
     this.counters.setData++;
+    this.onWindow?.(store, { from: v.from, to: v.to });
     if (before && this.window) ts.setVisibleLogicalRange(rebaseLogical(before, this.window.from, v.from));
     this.window = { from: v.from, to: v.to };
     this.heldHi = store.hi;
@@ -151,6 +157,7 @@ export class WindowedSeries {
     this.candles.setData([]);
     this.volume.setData([]);
     this.window = null;
+    this.onWindow?.(null, null);
     this.heldHi = 0;
   }
 
