@@ -198,7 +198,14 @@ export class FeedHub {
    */
   async search(pattern: string, limit: number): Promise<SymbolMatch[]> {
     const brokers = knownBackends().filter((b) => BACKENDS[b]!.datad);
-    const results = await Promise.allSettled(brokers.map(async (b) => withTimeout((await this.datad(b)).search(pattern, limit), SEARCH_WAIT_MS, b)));
+    // The embedded sim answers from memory: only a venue (network, instrument download) is cut short, so a slow
+    // start of the sim's worker on a busy machine never hides its symbols.
+    const results = await Promise.allSettled(
+      brokers.map(async (b) => {
+        const answer = (await this.datad(b)).search(pattern, limit);
+        return b === 'sim' ? answer : withTimeout(answer, SEARCH_WAIT_MS, b);
+      }),
+    );
     const all: SymbolMatch[] = [];
     for (const r of results) if (r.status === 'fulfilled') all.push(...r.value);
     all.sort((a, b) => b.score - a.score || a.fqme.localeCompare(b.fqme));
