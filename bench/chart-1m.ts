@@ -24,6 +24,10 @@ interface PageResult {
   frameMs: number[];
   updateMs: number[];
   rewindows: number;
+  /** Windowed only: frame times while panning from the newest bar to the first. */
+  panMs: number[];
+  panRewindows: number;
+  reachedFirst: boolean;
   storeBytes: number | null;
 }
 
@@ -64,6 +68,25 @@ try {
       drawn: result.drawnShare > 0.01,
       streamSeconds: SECONDS,
     });
+    if (result.panMs.length > 0) {
+      const pan = summarize(result.panMs);
+      emit({
+        bench: `chart.1m_bars.${mode}.pan`,
+        unit: 'ms',
+        value: pan.p95,
+        metric: 'frame time p95 while panning from the newest bar to the first',
+        budget: 'p95 <= 16.7 ms',
+        withinBudget: pan.p95 <= FRAME_60FPS_MS * 1.05,
+        frameP50Ms: pan.p50,
+        frameP95Ms: pan.p95,
+        frameP99Ms: pan.p99,
+        frameMaxMs: pan.max,
+        frames: pan.n,
+        rewindows: result.panRewindows,
+        reachedFirstBar: result.reachedFirst,
+        rows: result.rows,
+      });
+    }
   }
 } finally {
   await browser.close();

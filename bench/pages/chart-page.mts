@@ -1,7 +1,8 @@
 /**
  * chart.1m_bars page: a chart over 1,000,000 1 m bars, either windowed as the renderer does it (the full
  * series in a BarStore, a few thousand bars in the lightweight-charts series) or the naive baseline
- * (setData of every bar). Measures first paint, then frame times while one bar changes per frame.
+ * (setData of every bar). Measures first paint, then frame times while one bar changes per frame, then (windowed)
+ * frame times while the view pans from the newest bar to the first one, re-windowing as the renderer does.
  * Query: ?mode=windowed|naive&seconds=5. Result in window.__bench.result.
  */
 import { decodeBarFrame, type BarRows } from '../../core/protocol/frames.js';
@@ -18,6 +19,8 @@ const MIN_FRAMES = 6;
 const MAX_SECONDS = 12;
 /** A new bar every this many frames; the frames between update the newest bar. */
 const APPEND_EVERY = 10;
+/** The pan crosses the whole series in this many frames (10 s at 60 Hz: a fast drag, thousands of bars a frame). */
+const PAN_FRAMES = 600;
 
 const state: { result: unknown; error: string | null } = { result: null, error: null };
 (window as unknown as { __bench: typeof state }).__bench = state;
@@ -121,8 +124,48 @@ async function run(): Promise<void> {
     requestAnimationFrame(tick);
   });
 
+  // ---- pan: newest bar to the first, a fixed step per frame, visible width kept ----
+  const panMs: number[] = [];
+  let panRewindows = 0;
+  let reachedFirst = false;
+  if (store) {
+    const ts = bc.chart.timeScale();
+    const r0 = ts.getVisibleLogicalRange()!;
+    const width = r0.to - r0.from;
+    let right = window.from + r0.to;
+    const step = (right - width - store.lo) / PAN_FRAMES;
+    let prev = -1;
+    let n = 0;
+    await new Promise<void>((resolve) => {
+      const tick = (t: number) => {
+        if (prev >= 0) panMs.push(t - prev);
+        prev = t;
+        if (n++ >= PAN_FRAMES) return resolve();
+        right = Math.max(store!.lo + width, right - step);
+        const want = { from: right - width, to: right };
+        const next = planWindow({ from: store!.lo, to: store!.hi }, window, want);
+        if (next) {
+          panRewindows++;
+          const v = store!.view(next);
+          const d = seriesData(v, 0, v.to - v.from);
+          bc.candles.setData(d.candles);
+          bc.volume.setData(d.volumes);
+          window = next;
+        }
+        ts.setVisibleLogicalRange({ from: want.from - window.from, to: want.to - window.from });
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    });
+    const first = ts.getVisibleLogicalRange();
+    reachedFirst = first !== null && first.from + window.from <= store.lo + 1;
+  }
+
   state.result = {
     mode,
+    panMs,
+    panRewindows,
+    reachedFirst,
     rows: frame.count,
     seriesRows: seriesTo - seriesFrom,
     finalRows: hi - (store ? store.lo : 0),
