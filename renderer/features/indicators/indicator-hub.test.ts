@@ -154,4 +154,25 @@ describe('IndicatorFeed + IndicatorEngine', () => {
     expect(worker().sent.at(-1)).toEqual({ type: 'drop', series: feed.series });
     expect(worker().engine.rowsOf(feed.series)).toBeNull();
   });
+
+  it('a worker that cannot start leaves the indicators empty and says why, without throwing', () => {
+    const hub = new IndicatorHub(() => {
+      throw new Error('refused by policy');
+    });
+    const errors: unknown[] = [];
+    const orig = console.error;
+    console.error = (...a: unknown[]) => errors.push(a);
+    try {
+      const feed = hub.open({ onValues: () => undefined });
+      const store = new BarStore();
+      store.set(0, makeRows(10, 1_700_000_000, 60));
+      feed.setIndicators([{ id: 's', kind: 'sma', params: { period: 3 } }]);
+      feed.push(store, null, true);
+      feed.close();
+    } finally {
+      console.error = orig;
+    }
+    expect(hub.stats).toMatchObject({ errors: 1, lastError: 'refused by policy' });
+    expect(errors).toHaveLength(1);
+  });
 });

@@ -44,6 +44,8 @@ interface Shown {
  */
 export class IndicatorHub {
   private worker: WorkerLike | null = null;
+  /** The worker could not be started (e.g. refused by the page's policy): indicators stay empty, nothing throws. */
+  private failed = false;
   private nextSeries = 1;
   private readonly feeds = new Map<number, IndicatorFeed>();
   readonly stats = { posted: 0, received: 0, rowsPosted: 0, lastComputeUs: 0, maxComputeUs: 0, errors: 0, lastError: '' };
@@ -60,7 +62,7 @@ export class IndicatorHub {
   post(msg: ToWorker, transfer: ArrayBuffer[] = []): void {
     this.stats.posted++;
     if (msg.type === 'rows') this.stats.rowsPosted += msg.rows.time.length;
-    this.ensure().postMessage(msg, transfer);
+    this.ensure()?.postMessage(msg, transfer);
   }
 
   /** @internal */
@@ -75,26 +77,30 @@ export class IndicatorHub {
     this.worker = null;
   }
 
-  private ensure(): WorkerLike {
-    if (this.worker) return this.worker;
-    const w = this.makeWorker();
+  private ensure(): WorkerLike | null {
+    if (this.worker || this.failed) return this.worker;
+    let w: WorkerLike;
+    try {
+      w = this.makeWorker();
+    } catch (e) {
+      this.failed = true;
+      this.fail(e);
+      return null;
+    }
     w.onmessage = (e) => this.receive(e.data);
-    w.onerror = (e) => {
-      this.stats.errors++;
-      this.stats.lastError = String((e as { message?: unknown })?.message ?? e);
-      console.error('indicator worker:', e);
-    };
+    w.onerror = (e) => this.fail(e);
     this.worker = w;
     return w;
   }
 
+  private fail(e: unknown): void {
+    this.stats.errors++;
+    this.stats.lastError = String((e as { message?: unknown })?.message ?? e);
+    console.error('indicator worker:', this.stats.lastError);
+  }
+
   private receive(msg: FromWorker): void {
-    if (msg.type === 'error') {
-      this.stats.errors++;
-      this.stats.lastError = msg.message;
-      console.error('indicator worker:', msg.message);
-      return;
-    }
+    if (msg.type === 'error') return this.fail(msg);
     this.stats.received++;
     this.stats.lastComputeUs = msg.computeUs;
     this.stats.maxComputeUs = Math.max(this.stats.maxComputeUs, msg.computeUs);
