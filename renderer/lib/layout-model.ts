@@ -99,8 +99,7 @@ function depth(node: PaneNode): number {
   return node.kind === 'chart' ? 0 : 1 + Math.max(...node.children.map(depth));
 }
 
-/** The window with chart `chartId` replaced by fn(chart); the same window when fn returns the chart unchanged. */
-export function updateChart(win: WindowLayout, chartId: string, fn: (c: ChartSpec) => ChartSpec): WindowLayout {
+function updateChart(win: WindowLayout, chartId: string, fn: (c: ChartSpec) => ChartSpec): WindowLayout {
   const found = findChart(win, chartId);
   if (!found) return win;
   const next = fn(found.chart);

@@ -1,6 +1,6 @@
-import { LAYOUT_LIMITS, type IndicatorSpec, type WindowLayout } from '../../../core/protocol/layout.js';
+import type { IndicatorSpec, WindowLayout } from '../../../core/protocol/layout.js';
 import { INDICATORS, normalizeParams, type IndicatorKind } from '../../../core/indicators/registry.js';
-import { updateChart } from '../../lib/layout-model.js';
+import { findChart, setIndicators } from '../../lib/layout-model.js';
 
 /**
  * A chart's indicator set lives in the layout (ChartSpec.indicators, saved with it by the host): adding, removing
@@ -10,23 +10,29 @@ import { updateChart } from '../../lib/layout-model.js';
 /** A fresh indicator id: ids are unique across the whole layout. */
 export const randomIndicatorId = (): string => `i${crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
 
+/** The window with fn applied to a chart's indicator set (layout-model's setIndicators keeps it within the limits). */
+function editSet(win: WindowLayout, chartId: string, fn: (set: readonly IndicatorSpec[]) => readonly IndicatorSpec[]): WindowLayout {
+  const found = findChart(win, chartId);
+  if (!found) return win;
+  const next = fn(found.chart.indicators);
+  return next === found.chart.indicators ? win : setIndicators(win, chartId, next);
+}
+
 export function addIndicator(win: WindowLayout, chartId: string, kind: IndicatorKind, params: Record<string, unknown>, id: string): WindowLayout {
-  return updateChart(win, chartId, (c) =>
-    c.indicators.length >= LAYOUT_LIMITS.indicators ? c : { ...c, indicators: [...c.indicators, { id, kind, params: normalizeParams(kind, params) }] },
-  );
+  return editSet(win, chartId, (set) => [...set, { id, kind, params: normalizeParams(kind, params) }]);
 }
 
 export function removeIndicator(win: WindowLayout, chartId: string, id: string): WindowLayout {
-  return updateChart(win, chartId, (c) => (c.indicators.some((i) => i.id === id) ? { ...c, indicators: c.indicators.filter((i) => i.id !== id) } : c));
+  return editSet(win, chartId, (set) => (set.some((i) => i.id === id) ? set.filter((i) => i.id !== id) : set));
 }
 
 /** New parameters for an indicator (normalized for its kind); unchanged when they normalize to the same. */
 export function setIndicatorParams(win: WindowLayout, chartId: string, id: string, params: Record<string, unknown>): WindowLayout {
-  return updateChart(win, chartId, (c) => {
-    const cur = c.indicators.find((i) => i.id === id);
-    if (!cur || !(cur.kind in INDICATORS)) return c;
+  return editSet(win, chartId, (set) => {
+    const cur = set.find((i) => i.id === id);
+    if (!cur || !(cur.kind in INDICATORS)) return set;
     const next = normalizeParams(cur.kind as IndicatorKind, { ...cur.params, ...params });
-    if (JSON.stringify(next) === JSON.stringify(cur.params)) return c;
-    return { ...c, indicators: c.indicators.map((i): IndicatorSpec => (i.id === id ? { ...i, params: next } : i)) };
+    if (JSON.stringify(next) === JSON.stringify(cur.params)) return set;
+    return set.map((i) => (i.id === id ? { ...i, params: next } : i));
   });
 }
