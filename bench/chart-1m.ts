@@ -1,6 +1,7 @@
 import { launch, newPage, pageResult } from './lib/browser.js';
 import { serveBarsPage } from './lib/host-bars.js';
 import { emit, log, summarize } from './lib/report.js';
+import type { ZoomResult } from './lib/zoom-result.js';
 
 /**
  * chart.1m_bars: a chart holding 1,000,000 1 m bars in Chromium. First paint (rows in typed arrays -> first
@@ -29,7 +30,10 @@ interface PageResult {
   panRewindows: number;
   reachedFirst: boolean;
   storeBytes: number | null;
+  zoom: ZoomResult | null;
+  conflation: ZoomResult | null;
 }
+
 
 const site = await serveBarsPage('chart-page');
 const browser = await launch();
@@ -84,6 +88,31 @@ try {
         frames: pan.n,
         rewindows: result.panRewindows,
         reachedFirstBar: result.reachedFirst,
+        rows: result.rows,
+      });
+    }
+    for (const [name, z] of [['zoom_out', result.zoom], ['zoom_out_conflation', result.conflation]] as const) {
+      if (!z) continue;
+      const f = summarize(z.frameMs);
+      emit({
+        bench: `chart.1m_bars.${mode}.${name}`,
+        unit: 'ms',
+        value: f.p95,
+        metric:
+          name === 'zoom_out'
+            ? 'frame time p95 while zooming out from ~200 bars to the whole series (M4 buckets, as the renderer)'
+            : 'frame time p95 while zooming out with lightweight-charts conflation (the series holds every visible row)',
+        budget: 'p95 <= 16.7 ms',
+        withinBudget: f.p95 <= FRAME_60FPS_MS * 1.05,
+        frameP50Ms: f.p50,
+        frameP95Ms: f.p95,
+        frameMaxMs: f.max,
+        frames: f.n,
+        seriesRowsAtFullZoomOut: z.finalSeriesRows,
+        maxSeriesRows: z.maxSeriesRows,
+        strideAtFullZoomOut: z.finalStride,
+        setDataCalls: z.setDataCalls,
+        visibleRowsAtEnd: z.visibleRowsAtEnd,
         rows: result.rows,
       });
     }

@@ -2,13 +2,28 @@
  * chart.1m_bars page: a chart over 1,000,000 1 m bars, either windowed as the renderer does it (the full
  * series in a BarStore, a few thousand bars in the lightweight-charts series) or the naive baseline
  * (setData of every bar). Measures first paint, then frame times while one bar changes per frame, then (windowed)
- * frame times while the view pans from the newest bar to the first one, re-windowing as the renderer does.
+ * frame times while the view pans from the newest bar to the first one, re-windowing as the renderer does, then
+ * frame times while it zooms out from ~200 bars to the whole series: M4-bucketed as the renderer does (planStride),
+ * and, for comparison, lightweight-charts' own conflation over a window holding every visible row.
  * Query: ?mode=windowed|naive&seconds=5. Result in window.__bench.result.
  */
 import { decodeBarFrame, type BarRows } from '../../core/protocol/frames.js';
 import { BarStore } from '../../renderer/lib/bar-store.js';
-import { DEFAULT_WINDOW, initialWindow, planWindow } from '../../renderer/lib/windowing.js';
-import { benchChart, candleAt, drawnShare, nextFrame, seriesData, volumeAt, type BenchChart } from './chart-common.mjs';
+import {
+  bucketBase,
+  bucketCount,
+  bucketRows,
+  DEFAULT_WINDOW,
+  initialWindow,
+  planStride,
+  planStridedWindow,
+  planWindow,
+  toAbs,
+  toLogical,
+  type SeriesWindow,
+} from '../../renderer/lib/windowing.js';
+import { benchChart, candleAt, DOWN, drawnShare, nextFrame, seriesData, UP, volumeAt, type BenchChart } from './chart-common.mjs';
+import type { ZoomResult } from '../lib/zoom-result.js';
 
 const q = new URLSearchParams(location.search);
 const mode = q.get('mode') === 'naive' ? 'naive' : 'windowed';
@@ -21,6 +36,10 @@ const MAX_SECONDS = 12;
 const APPEND_EVERY = 10;
 /** The pan crosses the whole series in this many frames (10 s at 60 Hz: a fast drag, thousands of bars a frame). */
 const PAN_FRAMES = 600;
+/** The zoom-out from ~200 bars to the whole series takes this many frames (2 s at 60 Hz, ~4% wider a frame). */
+const ZOOM_FRAMES = 120;
+/** Conflation needs every visible row in the series (setData of up to 1M rows a step): fewer, coarser steps. */
+const CONFLATION_ZOOM_FRAMES = 24;
 
 const state: { result: unknown; error: string | null } = { result: null, error: null };
 (window as unknown as { __bench: typeof state }).__bench = state;
@@ -161,8 +180,13 @@ async function run(): Promise<void> {
     reachedFirst = first !== null && first.from + window.from <= store.lo + 1;
   }
 
+  const zoom = store ? await zoomOut(bc, store, 'm4', ZOOM_FRAMES) : null;
+  const conflation = store ? await zoomOut(bc, store, 'conflation', CONFLATION_ZOOM_FRAMES) : null;
+
   state.result = {
     mode,
+    zoom,
+    conflation,
     panMs,
     panRewindows,
     reachedFirst,
@@ -179,6 +203,83 @@ async function run(): Promise<void> {
     updateMs,
     rewindows,
     storeBytes: store?.allocatedBytes ?? null,
+  };
+}
+
+
+/**
+ * Zooms from the newest ~200 bars out to the whole series over `frames` frames, the right edge on the newest bar.
+ * m4: the series holds buckets of planStride rows (as the renderer); conflation: lightweight-charts' enableConflation
+ * with the bar spacing allowed below a pixel, the series holding every visible row plus the margins (planWindow).
+ */
+async function zoomOut(bc: BenchChart, store: BarStore, how: 'm4' | 'conflation', frames: number): Promise<ZoomResult> {
+  const ts = bc.chart.timeScale();
+  const data = { from: store.lo, to: store.hi };
+  const width = ts.width();
+  if (how === 'conflation') bc.chart.applyOptions({ timeScale: { enableConflation: true, minBarSpacing: 0.0001 } });
+  let window: SeriesWindow = { ...initialWindow(data, DEFAULT_WINDOW), stride: 1 };
+  const put = (w: SeriesWindow) => {
+    const n = bucketCount(w);
+    if (w.stride === 1) {
+      const v = store.view(w);
+      const d = seriesData(v, 0, v.to - v.from);
+      bc.candles.setData(d.candles);
+      bc.volume.setData(d.volumes);
+    } else {
+      const candles = new Array(n);
+      const volumes = new Array(n);
+      const base = bucketBase(w);
+      for (let k = 0; k < n; k++) {
+        const b = store.aggregate(bucketRows(w, base + k))!;
+        candles[k] = { time: b.time, open: b.open, high: b.high, low: b.low, close: b.close };
+        volumes[k] = { time: b.time, value: b.volume, color: b.close >= b.open ? UP : DOWN };
+      }
+      bc.candles.setData(candles);
+      bc.volume.setData(volumes);
+    }
+  };
+  put(window);
+  const right = data.to - 1 + 6;
+  const first = 200;
+  const growth = Math.pow((data.to - data.from + 12) / first, 1 / frames);
+  ts.setVisibleLogicalRange({ from: toLogical(window, right - first), to: toLogical(window, right) });
+  await nextFrame();
+  await nextFrame();
+  const frameMs: number[] = [];
+  let maxRows = bucketCount(window);
+  let setDataCalls = 0;
+  let prev = -1;
+  let n = 0;
+  let visibleRows = first;
+  await new Promise<void>((resolve) => {
+    const tick = (t: number) => {
+      if (prev >= 0) frameMs.push(t - prev);
+      prev = t;
+      if (n++ >= frames) return resolve();
+      visibleRows = Math.min(data.to - data.from + 12, visibleRows * growth);
+      const want = { from: right - visibleRows, to: right };
+      const stride = how === 'm4' ? planStride(visibleRows, width, window.stride) : 1;
+      const next = planStridedWindow(data, window, want, stride, DEFAULT_WINDOW);
+      if (next) {
+        setDataCalls++;
+        put(next);
+        window = next;
+        maxRows = Math.max(maxRows, bucketCount(window));
+      }
+      ts.setVisibleLogicalRange({ from: toLogical(window, want.from), to: toLogical(window, want.to) });
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const r = ts.getVisibleLogicalRange();
+  if (how === 'conflation') bc.chart.applyOptions({ timeScale: { enableConflation: false, minBarSpacing: 0.5 } });
+  return {
+    frameMs,
+    finalSeriesRows: bucketCount(window),
+    maxSeriesRows: maxRows,
+    finalStride: window.stride,
+    setDataCalls,
+    visibleRowsAtEnd: r ? toAbs(window, r.to) - toAbs(window, r.from) : 0,
   };
 }
 

@@ -117,6 +117,29 @@ export class BarStore {
     return { index: i, time: c.time[k]!, open: c.open[k]!, high: c.high[k]!, low: c.low[k]!, close: c.close[k]!, volume: c.volume[k]! };
   }
 
+  /**
+   * Rows [from, to) (clipped to the held rows) as one bar: first open, highest high, lowest low, last close, summed
+   * volume, the first row's time and the last row's index. Null when the span holds no row.
+   */
+  aggregate(span: Span): Bar | null {
+    const from = Math.max(span.from, this._lo);
+    const to = Math.min(span.to, this._hi);
+    if (to <= from) return null;
+    if (to - from === 1) return this.bar(from);
+    const c = this.cols;
+    const a = from - this.base;
+    const b = to - this.base;
+    let high = -Infinity;
+    let low = Infinity;
+    let volume = 0;
+    for (let k = a; k < b; k++) {
+      if (c.high[k]! > high) high = c.high[k]!;
+      if (c.low[k]! < low) low = c.low[k]!;
+      volume += c.volume[k]!;
+    }
+    return { index: to - 1, time: c.time[a]!, open: c.open[a]!, high, low, close: c.close[b - 1]!, volume };
+  }
+
   lastBar(): Bar | null {
     return this.bar(this._hi - 1);
   }

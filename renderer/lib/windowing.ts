@@ -89,3 +89,111 @@ export function historyRequest(
 function clamp(v: number, lo: number, hi: number): number {
   return Math.min(hi, Math.max(lo, v));
 }
+
+// ---- wide zoom-outs: the window downsampled into buckets of `stride` rows (M4 for candles) ----
+
+/**
+ * Rows [from, to) of the store held by the series in buckets of `stride` rows. Bucket b covers rows
+ * [b * stride, (b + 1) * stride) (aligned on absolute indices, so panning never shifts a bucket's edges) clipped to
+ * the held rows, and is drawn as one candle: open of its first row, max high, min low, close of its last row, summed
+ * volume (M4: first, max, min, last per pixel column). Series logical index k is bucket floor(from / stride) + k.
+ * With stride 1 this is the plain window (series logical k = store row from + k).
+ */
+export interface SeriesWindow extends Span {
+  stride: number;
+}
+
+export interface StrideOptions {
+  /** Downsample once the visible range holds more rows than this many per pixel column. */
+  rowsPerPx: number;
+  /** Keep a stride while its buckets stay above this share of the pixel columns (hysteresis against flip-flopping). */
+  minBucketsPerPx: number;
+}
+
+export const DEFAULT_STRIDE: StrideOptions = { rowsPerPx: 1, minBucketsPerPx: 0.25 };
+
+/**
+ * Rows per bucket for `visibleRows` rows across `widthPx` pixels: 1 while every row gets a pixel column, else a
+ * power of two leaving at most one bucket per column (the current one is kept while it stays within
+ * [minBucketsPerPx, 1] buckets per column).
+ */
+export function planStride(visibleRows: number, widthPx: number, current: number, opts: StrideOptions = DEFAULT_STRIDE): number {
+  const px = Math.max(1, widthPx);
+  const perPx = visibleRows / px;
+  if (perPx <= opts.rowsPerPx) return current > 1 && perPx / current >= opts.minBucketsPerPx ? current : 1;
+  const buckets = perPx / current;
+  if (current > 1 && buckets <= 1 && buckets >= opts.minBucketsPerPx) return current;
+  return 2 ** Math.ceil(Math.log2(perPx / opts.rowsPerPx));
+}
+
+/** First bucket of a window (series logical 0). */
+export function bucketBase(w: SeriesWindow): number {
+  return Math.floor(w.from / w.stride);
+}
+
+/** Buckets a window's series holds. */
+export function bucketCount(w: SeriesWindow): number {
+  return w.to <= w.from ? 0 : Math.ceil(w.to / w.stride) - bucketBase(w);
+}
+
+/** Absolute (row) logical position of series logical `l`: a bucket's centre maps to its rows' centre. */
+export function toAbs(w: SeriesWindow, l: number): number {
+  return (bucketBase(w) + l) * w.stride + (w.stride - 1) / 2;
+}
+
+/** Series logical position of absolute (row) logical `abs`; inverse of toAbs. */
+export function toLogical(w: SeriesWindow, abs: number): number {
+  return (abs - (w.stride - 1) / 2) / w.stride - bucketBase(w);
+}
+
+/** The store row a series logical position stands for: the last row of the bucket under it, clipped to the window. */
+export function rowAt(w: SeriesWindow, l: number): number {
+  const b = bucketBase(w) + Math.round(l);
+  return Math.max(w.from, Math.min(w.to - 1, (b + 1) * w.stride - 1));
+}
+
+/** The rows of bucket `b` held by the window. */
+export function bucketRows(w: SeriesWindow, b: number): Span {
+  return { from: Math.max(w.from, b * w.stride), to: Math.min(w.to, (b + 1) * w.stride) };
+}
+
+/** The rows of store span `data` in whole buckets of `stride` (the first and last may be partial). */
+function toBuckets(s: Span, stride: number): Span {
+  return { from: Math.floor(s.from / stride), to: Math.ceil(s.to / stride) };
+}
+
+/**
+ * planWindow over buckets: the window the series should hold next at `stride` rows per bucket, or null to keep it.
+ * `visible` is absolute (rows). The margins and edges of `opts` count buckets, so a zoomed-out series holds about
+ * as many rows as a zoomed-in one.
+ */
+export function planStridedWindow(
+  data: Span,
+  window: SeriesWindow | null,
+  visible: LogicalSpan | null,
+  stride: number,
+  opts: WindowOptions = DEFAULT_WINDOW,
+): SeriesWindow | null {
+  if (stride <= 1 && (!window || window.stride === 1)) {
+    const next = planWindow(data, window, visible, opts);
+    return next ? { ...next, stride: 1 } : null;
+  }
+  if (data.to <= data.from) return null;
+  const same = window !== null && window.stride === stride;
+  const bData = toBuckets(data, stride);
+  const bVis = visible ? { from: visible.from / stride, to: visible.to / stride } : null;
+  // Another stride: the window is laid out afresh around the view (or on the newest rows before one is known).
+  const next = same ? planWindow(bData, toBuckets(window, stride), bVis, opts) : freshWindow(bData, bVis, opts);
+  if (!next) return null;
+  const rows = { from: Math.max(data.from, next.from * stride), to: Math.min(data.to, next.to * stride), stride };
+  return same && rows.from === window.from && rows.to === window.to ? null : rows;
+}
+
+/** A window (in buckets) around the visible buckets with the margins, reaching the data end when the view does. */
+function freshWindow(data: Span, visible: LogicalSpan | null, opts: WindowOptions): Span {
+  if (!visible) return initialWindow(data, opts);
+  const from = clamp(Math.floor(visible.from) - opts.margin, data.from, data.to - 1);
+  const vTo = Math.ceil(visible.to);
+  const to = vTo >= data.to - opts.edge ? data.to : clamp(vTo + opts.margin, from + 1, data.to);
+  return { from, to };
+}

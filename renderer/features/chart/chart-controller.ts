@@ -1,11 +1,11 @@
 import { createChart, PriceScaleMode, type IChartApi, type ISeriesApi, type MouseEventParams } from 'lightweight-charts';
 import type { BarStream } from '../../client/bar-stream.js';
-import type { Bar, BarStore, Span } from '../../lib/bar-store.js';
+import type { Bar, BarStore } from '../../lib/bar-store.js';
 import { FlushScheduler } from '../../lib/flush-scheduler.js';
 import { changeText, FALLBACK_PRICE_FORMAT, legendText, type PriceFormat } from '../../lib/format.js';
 import type { LatencyLog } from '../../lib/latency-log.js';
 import { visibleTimeSpan } from '../../lib/linked-range.js';
-import { DEFAULT_WINDOW, historyRequest, planWindow } from '../../lib/windowing.js';
+import { bucketCount, bucketRows, DEFAULT_WINDOW, historyRequest, planStride, planStridedWindow, type SeriesWindow } from '../../lib/windowing.js';
 import { chartOptions } from './chart-theme.js';
 import { OVERLAY_COLORS, OverlaySeries } from './overlay-series.js';
 import { TimeBand } from './time-band.js';
@@ -13,10 +13,13 @@ import { WindowedSeries } from './windowed-series.js';
 
 /** Something drawn beside the candles that must hold exactly the rows they hold (features/indicators). */
 export interface ChartFollower {
-  /** The candles now hold rows `window` of `store` (null: nothing): called before the view is restored. */
-  windowChanged(store: BarStore | null, window: Span | null): void;
+  /**
+   * The candles now hold rows `window` of `store` (null: nothing), one candle per bucket of window.stride rows
+   * (lib/windowing.ts): called before the view is restored.
+   */
+  windowChanged(store: BarStore | null, window: SeriesWindow | null): void;
   /** After live rows or a flush: the candles hold `window` (it may have grown at the newest end). */
-  synced(store: BarStore, window: Span | null): void;
+  synced(store: BarStore, window: SeriesWindow | null): void;
 }
 
 export interface LegendState {
@@ -48,6 +51,8 @@ export interface ChartControllerOptions {
 
 /** Rows asked per history page when the user scrolls past what is held. */
 const HISTORY_PAGE = 5000;
+/** Rows asked per page while Home brings in the oldest history (the host answers up to 250k a request). */
+const HOME_PAGE = 100_000;
 
 type TimeSpan = { from: number; to: number };
 
@@ -79,6 +84,8 @@ export class ChartController {
   private active = true;
   /** Shown again after following the newest bar while hidden: the catch-up flush shows the newest bars again. */
   private catchUp = false;
+  /** Home was pressed: the view stays on the oldest row while older pages come in, until the host's first row is held. */
+  private homing = false;
   readonly counters = { flushes: 0, historyRequests: 0 };
   /**
    * performance.now() marks of the current stream: attached, first rows drawn (series set), and the
@@ -116,12 +123,14 @@ export class ChartController {
       this.stream = stream;
       this.incoming = null;
       this.hoverIndex = null;
+      this.homing = false;
     }
     this.scheduler.request();
   }
 
   /** Forgets the stream and empties the series (nothing valid to show). */
   detach(): void {
+    this.homing = false;
     this.stream = null;
     this.incoming = null;
     this.series.clear();
@@ -273,9 +282,21 @@ export class ChartController {
   /** Back to the newest bars at the current zoom. */
   scrollToNewest(): void {
     const store = this.stream?.store;
+    this.homing = false;
     if (!store || store.length === 0) return;
     this.series.showNewest(store);
     this.updateFollow();
+  }
+
+  /**
+   * To the oldest bar of the whole history (the host's first row) at the current zoom. Rows the store lacks are paged
+   * in from the host (bars.range); the view stays on the oldest row held until the first one arrives.
+   */
+  scrollToOldest(): void {
+    const store = this.stream?.store;
+    if (!store || store.length === 0) return;
+    this.homing = true;
+    this.scheduler.request();
   }
 
   destroy(): void {
@@ -303,10 +324,13 @@ export class ChartController {
       hostFirst: this.stream?.hostFirst ?? 0,
       prefetching: this.stream?.prefetching ?? false,
       window: w ? { ...w } : null,
+      stride: w?.stride ?? 1,
+      homing: this.homing,
       active: this.active,
       overlays: this.overlays.map((o) => ({ fqme: o.fqme, rows: o.stream.store.length })),
       sharedBy: this.stream?.sharedBy ?? 0,
-      seriesRows: w ? w.to - w.from : 0,
+      /** Candles the series holds (one per bucket of `stride` rows). */
+      seriesRows: w ? bucketCount(w) : 0,
       visible: this.series.visibleAbs(),
       lastBar: s?.lastBar() ?? null,
       ...this.counters,
@@ -334,9 +358,12 @@ export class ChartController {
       else this.series.sync(store, dirty);
       this.catchUp = false;
       if (this.marks.firstDataAt === null) this.markFirstPaint();
+      if (this.homing) this.home(stream);
       const data = { from: store.lo, to: store.hi };
       const visible = this.series.visibleAbs();
-      const next = planWindow(data, this.series.window, visible, DEFAULT_WINDOW);
+      // Wider than the pane has pixel columns: buckets of `stride` rows, one candle each (M4), never every row.
+      const stride = visible ? planStride(visible.to - visible.from, this.chart.timeScale().width(), this.series.stride) : this.series.stride;
+      const next = planStridedWindow(data, this.series.window, visible, stride, DEFAULT_WINDOW);
       if (next) this.series.setWindow(store, next, true);
       const older = historyRequest(data, stream.hostFirst, visible, HISTORY_PAGE, DEFAULT_WINDOW);
       if (older) {
@@ -352,6 +379,14 @@ export class ChartController {
     this.emitLegend();
     this.emitTimeSpan();
     this.band?.reposition(store, this.series.window);
+  }
+
+  /** Puts the oldest held row at the left edge (zoom kept) and asks for the next older page until the host's first. */
+  private home(stream: BarStream): void {
+    const store = stream.store;
+    if (store.lo > stream.hostFirst) stream.requestHistory({ from: Math.max(stream.hostFirst, store.lo - HOME_PAGE), to: store.lo });
+    else this.homing = false;
+    this.series.showOldest(store);
   }
 
   private markFirstPaint(): void {
@@ -405,8 +440,7 @@ export class ChartController {
   };
 
   private readonly onCrosshair = (p: MouseEventParams): void => {
-    const w = this.series.window;
-    const next = p.point && p.logical !== undefined && w ? w.from + Math.round(p.logical) : null;
+    const next = p.point && p.logical !== undefined ? this.series.rowAt(p.logical) : null;
     if (next === this.hoverIndex) return;
     this.hoverIndex = next;
     this.emitLegend();
@@ -419,7 +453,12 @@ export class ChartController {
   private emitLegend(): void {
     const store = this.stream?.store;
     let bar: Bar | null = null;
-    if (store) bar = (this.hoverIndex !== null ? store.bar(this.hoverIndex) : null) ?? store.lastBar();
+    const w = this.series.window;
+    if (store && this.hoverIndex !== null) {
+      // Zoomed out past one row per pixel: the hovered candle is a bucket of rows, and the legend shows that bucket.
+      bar = w && w.stride > 1 ? store.aggregate(bucketRows(w, Math.floor(this.hoverIndex / w.stride))) : store.bar(this.hoverIndex);
+    }
+    if (store) bar ??= store.lastBar();
     this.opts.onLegend({
       text: legendText(bar, this.format.digits),
       change: changeText(bar),

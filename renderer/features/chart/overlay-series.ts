@@ -1,6 +1,7 @@
 import { LineSeries, type IChartApi, type ISeriesApi, type LineData, type UTCTimestamp, type WhitespaceData } from 'lightweight-charts';
 import type { BarStream } from '../../client/bar-stream.js';
 import type { BarStore, Span } from '../../lib/bar-store.js';
+import { bucketBase, bucketRows, type SeriesWindow } from '../../lib/windowing.js';
 
 /** Line colours of overlays, in the order they are added. */
 export const OVERLAY_COLORS = ['#f0b90b', '#b07cf7', '#4fc3f7', '#ff8a65'] as const;
@@ -21,7 +22,7 @@ type Point = LineData | WhitespaceData;
 export class OverlaySeries {
   readonly line: ISeriesApi<'Line'>;
   /** Rows of the chart's store the line has points for. */
-  private held: Span | null = null;
+  private held: SeriesWindow | null = null;
 
   constructor(
     private readonly chart: IChartApi,
@@ -41,7 +42,7 @@ export class OverlaySeries {
   }
 
   /** Brings the line in step with rows `window` of the chart's store `main` (null: the chart draws nothing). */
-  sync(main: BarStore, window: Span | null): void {
+  sync(main: BarStore, window: SeriesWindow | null): void {
     const { span: dirty, replaced } = this.stream.takeDirty();
     this.stream.takeReceiveTimes();
     const ov = this.stream.store;
@@ -51,10 +52,14 @@ export class OverlaySeries {
     const tailFrom = h ? Math.max(h.from, h.to - 2) : 0;
     // Overlay rows changed before the line's tail (a history page, a reset): their points must be redrawn too.
     const older = replaced || (dirty !== null && h !== null && dirty.from >= ov.lo && dirty.from < ov.hi && ov.time(dirty.from) < main.time(tailFrom));
-    if (!h || older || window.from !== h.from || window.to < h.to || window.to - h.to > MAX_APPEND) return this.setAll(main, window);
+    if (!h || older || window.stride !== h.stride || window.from !== h.from || window.to < h.to || window.to - h.to > MAX_APPEND * window.stride) {
+      return this.setAll(main, window);
+    }
+    const s = window.stride;
+    const heldLast = Math.ceil(h.to / s) - 1;
     try {
-      for (let i = tailFrom; i < window.to; i++) this.line.update(this.point(main, i), i < h.to - 1);
-      this.held = { from: h.from, to: window.to };
+      for (let b = Math.floor(tailFrom / s); b < Math.ceil(window.to / s); b++) this.line.update(this.point(main, window, b), b < heldLast);
+      this.held = { ...window };
     } catch {
       this.setAll(main, window);
     }
@@ -70,17 +75,20 @@ export class OverlaySeries {
     this.chart.removeSeries(this.line);
   }
 
-  private setAll(main: BarStore, window: Span): void {
-    const n = window.to - window.from;
+  private setAll(main: BarStore, window: SeriesWindow): void {
+    const base = bucketBase(window);
+    const n = Math.ceil(window.to / window.stride) - base;
     const data = new Array<Point>(n);
-    for (let k = 0; k < n; k++) data[k] = this.point(main, window.from + k);
+    for (let k = 0; k < n; k++) data[k] = this.point(main, window, base + k);
     this.line.setData(data);
     this.held = { ...window };
   }
 
-  private point(main: BarStore, i: number): Point {
-    const time = main.time(i) as UTCTimestamp;
-    const j = this.stream.store.indexAtOrBefore(time);
+  /** The point of the chart's candle (bucket) `b`: at its time, the overlay's close at or before its last row. */
+  private point(main: BarStore, window: SeriesWindow, b: number): Point {
+    const rows = bucketRows(window, b);
+    const time = main.time(rows.from) as UTCTimestamp;
+    const j = this.stream.store.indexAtOrBefore(main.time(rows.to - 1));
     return j < 0 ? { time } : { time, value: this.stream.store.get('close', j) };
   }
 

@@ -1,6 +1,7 @@
 import type { IChartApi, Logical } from 'lightweight-charts';
-import type { BarStore, Span } from '../../lib/bar-store.js';
+import type { BarStore } from '../../lib/bar-store.js';
 import { timeToLogical } from '../../lib/linked-range.js';
+import { toLogical, type SeriesWindow } from '../../lib/windowing.js';
 
 /**
  * A shaded band over a time range on a chart: the slow chart shows where the fast chart is looking.
@@ -18,12 +19,12 @@ export class TimeBand {
     el.style.display = 'none';
   }
 
-  set(span: { from: number; to: number } | null, store: BarStore | null, window: Span | null): void {
+  set(span: { from: number; to: number } | null, store: BarStore | null, window: SeriesWindow | null): void {
     this.span = span;
     this.reposition(store, window);
   }
 
-  reposition(store: BarStore | null, window: Span | null): void {
+  reposition(store: BarStore | null, window: SeriesWindow | null): void {
     const el = this.el;
     const span = this.span;
     if (!span || !store || !window || store.length === 0) {
@@ -32,8 +33,8 @@ export class TimeBand {
     }
     const l0 = timeToLogical(store, this.timeframe, span.from);
     const l1 = timeToLogical(store, this.timeframe, span.to);
-    const x0 = l0 === null ? null : this.x(l0 - window.from);
-    const x1 = l1 === null ? null : this.x(l1 - window.from);
+    const x0 = l0 === null ? null : this.x(toLogical(window, l0));
+    const x1 = l1 === null ? null : this.x(toLogical(window, l1));
     const pane = this.chart.paneSize(0);
     if (x0 === null || x1 === null || x1 < 0 || x0 > pane.width) {
       el.style.display = 'none';

@@ -11,22 +11,34 @@ import {
 } from 'lightweight-charts';
 import type { Bar, BarStore, Span } from '../../lib/bar-store.js';
 import type { PriceFormat } from '../../lib/format.js';
-import { initialWindow, rebaseLogical, type LogicalSpan, type WindowOptions } from '../../lib/windowing.js';
+import {
+  bucketBase,
+  bucketCount,
+  bucketRows,
+  initialWindow,
+  rowAt,
+  toAbs,
+  toLogical,
+  type LogicalSpan,
+  type SeriesWindow,
+  type WindowOptions,
+} from '../../lib/windowing.js';
 import { COLORS, RIGHT_OFFSET } from './chart-theme.js';
 
 /** More changed rows than this in one flush are cheaper as one setData than as many update() calls. */
 const MAX_INCREMENTAL_ROWS = 64;
 
 /**
- * The candle and volume series of one price pane, holding rows [window.from, window.to) of a BarStore.
- * Series logical index k is store row window.from + k; every method keeps that true, and keeps the same
- * bars in view when the window moves (so re-windowing is invisible to the user).
+ * The candle and volume series of one price pane, holding rows [window.from, window.to) of a BarStore, one candle per
+ * bucket of window.stride rows (lib/windowing.ts SeriesWindow: 1 row a candle unless zoomed out past one row per
+ * pixel column). Series logical index k is bucket bucketBase(window) + k; every method keeps that true, and keeps
+ * the same bars in view when the window moves or changes stride (so re-windowing is invisible to the user).
  */
 export class WindowedSeries {
   readonly candles: ISeriesApi<'Candlestick'>;
   private readonly volume: ISeriesApi<'Histogram'>;
   /** Rows the series holds. */
-  window: Span | null = null;
+  window: SeriesWindow | null = null;
   /** store.hi when the series was last brought up to date: tells whether the window follows the newest row. */
   private heldHi = 0;
   /**
@@ -39,7 +51,7 @@ export class WindowedSeries {
    * Told whenever the series' rows are replaced (a window set, or cleared), before the view is restored: series drawn
    * beside the candles (indicators) replace theirs then, so the time scale only ever holds the candles' times.
    */
-  onWindow: ((store: BarStore | null, window: Span | null) => void) | null = null;
+  onWindow: ((store: BarStore | null, window: SeriesWindow | null) => void) | null = null;
 
   constructor(
     private readonly chart: IChartApi,
@@ -73,20 +85,38 @@ export class WindowedSeries {
   visibleAbs(): LogicalSpan | null {
     const r = this.chart.timeScale().getVisibleLogicalRange();
     if (!r || !this.window) return null;
-    return { from: r.from + this.window.from, to: r.to + this.window.from };
+    return { from: toAbs(this.window, r.from), to: toAbs(this.window, r.to) };
+  }
+
+  get stride(): number {
+    return this.window?.stride ?? 1;
   }
 
   /** New store content (first snapshot, reset, another symbol, "back to newest"): the newest bars, zoom kept. */
   showNewest(store: BarStore): void {
     const ts = this.chart.timeScale();
     const before = ts.getVisibleLogicalRange();
-    const next = initialWindow({ from: store.lo, to: store.hi }, this.opts);
+    const stride = this.stride;
+    const b = initialWindow({ from: Math.floor(store.lo / stride), to: Math.ceil(store.hi / stride) }, this.opts);
+    const next = { from: Math.max(store.lo, b.from * stride), to: store.hi, stride };
     this.setWindow(store, next, false);
     if (before) {
       const width = Math.max(20, before.to - before.from);
-      const last = next.to - next.from - 1;
+      const last = bucketCount(this.window!) - 1;
       ts.setVisibleLogicalRange({ from: last + RIGHT_OFFSET - width, to: last + RIGHT_OFFSET });
     }
+  }
+
+  /** The oldest rows held, the first of them at the left edge, zoom kept (Home). */
+  showOldest(store: BarStore): void {
+    const ts = this.chart.timeScale();
+    const before = ts.getVisibleLogicalRange();
+    const width = before ? Math.max(20, before.to - before.from) : this.opts.initial;
+    const stride = this.stride;
+    const to = Math.min(store.hi, (Math.floor(store.lo / stride) + Math.ceil(width) + this.opts.margin) * stride);
+    this.setWindow(store, { from: store.lo, to, stride }, false);
+    // Logical -0.5 is the left edge of the first candle: it is whole on screen.
+    ts.setVisibleLogicalRange({ from: -0.5, to: width - 0.5 });
   }
 
   /** Brings the series up to date with rows written since the last sync: update() for a few, setData for many. */
@@ -108,47 +138,71 @@ export class WindowedSeries {
       end = Math.max(end, newTo);
     }
     if (!(end > start)) return;
-    if (end - start > MAX_INCREMENTAL_ROWS) return this.setWindow(store, { from: w.from, to: newTo }, true);
-    let seriesLast = w.to - 1;
+    const stride = w.stride;
+    const b0 = Math.floor(start / stride);
+    const b1 = Math.ceil(end / stride);
+    if (b1 - b0 > MAX_INCREMENTAL_ROWS) return this.setWindow(store, { from: w.from, to: newTo, stride }, true);
+    const next: SeriesWindow = { from: w.from, to: Math.max(w.to, end), stride };
+    let seriesLast = Math.ceil(w.to / stride) - 1;
     try {
-      for (let i = start; i < end; i++) {
+      for (let b = b0; b < b1; b++) {
         // The host rewrites its last two rows; the older of them is a "historical" update for the series.
-        const historical = i < seriesLast;
-        const bar = store.bar(i)!;
+        const historical = b < seriesLast;
+        const bar = store.aggregate(bucketRows(next, b))!;
         this.candles.update(candle(bar), historical);
         this.volume.update(volumeBar(bar), historical);
         this.counters.updates++;
-        if (i > seriesLast) seriesLast = i;
+        if (b > seriesLast) seriesLast = b;
       }
-      this.window = { from: w.from, to: Math.max(w.to, end) };
+      this.window = next;
     } catch {
       // An out-of-order row (should not happen) must not freeze the chart: redraw the window whole.
-      this.setWindow(store, { from: w.from, to: newTo }, true);
+      this.setWindow(store, { from: w.from, to: newTo, stride }, true);
     }
   }
 
-  /** Replaces the series with rows `next` of the store; with keepView the same bars stay on screen. */
-  setWindow(store: BarStore, next: Span, keepView: boolean): void {
+  /**
+   * Replaces the series with rows `next` of the store in buckets of next.stride rows; with keepView the same bars
+   * (the same span of rows, whatever the strides) stay on screen.
+   */
+  setWindow(store: BarStore, next: SeriesWindow, keepView: boolean): void {
     const ts = this.chart.timeScale();
-    const before = keepView && this.window ? ts.getVisibleLogicalRange() : null;
-    const v = store.view(next);
-    const n = v.to - v.from;
+    const old = this.window;
+    const before = keepView && old ? ts.getVisibleLogicalRange() : null;
+    const from = Math.max(next.from, store.lo);
+    const w: SeriesWindow = { from, to: Math.max(from, Math.min(next.to, store.hi)), stride: next.stride };
+    const n = bucketCount(w);
     const candles = new Array<CandlestickData>(n);
     const volumes = new Array<HistogramData>(n);
-    for (let k = 0; k < n; k++) {
-      const time = v.time[k]! as UTCTimestamp;
-      const open = v.open[k]!;
-      const close = v.close[k]!;
-      candles[k] = { time, open, high: v.high[k]!, low: v.low[k]!, close };
-      volumes[k] = { time, value: v.volume[k]!, color: close >= open ? COLORS.upVolume : COLORS.downVolume };
+    if (w.stride === 1) {
+      const v = store.view(w);
+      for (let k = 0; k < n; k++) {
+        const time = v.time[k]! as UTCTimestamp;
+        const open = v.open[k]!;
+        const close = v.close[k]!;
+        candles[k] = { time, open, high: v.high[k]!, low: v.low[k]!, close };
+        volumes[k] = { time, value: v.volume[k]!, color: close >= open ? COLORS.upVolume : COLORS.downVolume };
+      }
+    } else {
+      const base = bucketBase(w);
+      for (let k = 0; k < n; k++) {
+        const bar = store.aggregate(bucketRows(w, base + k))!;
+        candles[k] = candle(bar);
+        volumes[k] = volumeBar(bar);
+      }
     }
     this.candles.setData(candles);
     this.volume.setData(volumes);
     this.counters.setData++;
-    this.onWindow?.(store, { from: v.from, to: v.to });
-    if (before && this.window) ts.setVisibleLogicalRange(rebaseLogical(before, this.window.from, v.from));
-    this.window = { from: v.from, to: v.to };
+    this.onWindow?.(store, w);
+    if (before && old) ts.setVisibleLogicalRange({ from: toLogical(w, toAbs(old, before.from)), to: toLogical(w, toAbs(old, before.to)) });
+    this.window = w;
     this.heldHi = store.hi;
+  }
+
+  /** The store row under series logical position `l` (the last row of its bucket), null when nothing is held. */
+  rowAt(l: number): number | null {
+    return this.window ? rowAt(this.window, l) : null;
   }
 
   clear(): void {
@@ -186,7 +240,8 @@ export class WindowedSeries {
   crosshairAt(store: BarStore, i: number): boolean {
     const w = this.window;
     if (!w || i < w.from || i >= w.to) return false;
-    this.chart.setCrosshairPosition(store.get('close', i), store.time(i) as UTCTimestamp, this.candles);
+    const first = bucketRows(w, Math.floor(i / w.stride)).from;
+    this.chart.setCrosshairPosition(store.get('close', i), store.time(first) as UTCTimestamp, this.candles);
     return true;
   }
 }

@@ -11,6 +11,7 @@ import {
 } from 'lightweight-charts';
 import { INDICATORS, indicatorLabel, type IndicatorDef } from '../../../core/indicators/registry.js';
 import type { BarStore, Span } from '../../lib/bar-store.js';
+import { bucketBase, bucketRows, type SeriesWindow } from '../../lib/windowing.js';
 import type { ChartFollower } from '../chart/chart-controller.js';
 import { COLORS } from '../chart/chart-theme.js';
 import type { IndicatorChange, IndicatorFeed, IndicatorHub, IndicatorSpecLike } from './indicator-hub.js';
@@ -57,7 +58,7 @@ export class IndicatorLayer implements ChartFollower {
   readonly feed: IndicatorFeed;
   private readonly drawn = new Map<string, Drawn>();
   private store: BarStore | null = null;
-  private window: Span | null = null;
+  private window: SeriesWindow | null = null;
   private specs: readonly IndicatorSpecLike[] = [];
   /** Values came while the chart was hidden: redraw everything when it shows again. */
   private stale = false;
@@ -109,14 +110,15 @@ export class IndicatorLayer implements ChartFollower {
     this.feed.push(store, span, replaced);
   }
 
-  windowChanged(store: BarStore | null, window: Span | null): void {
+  windowChanged(store: BarStore | null, window: SeriesWindow | null): void {
     this.store = store;
     this.window = window;
     for (const d of this.drawn.values()) this.redraw(d);
   }
 
-  synced(store: BarStore, window: Span | null): void {
-    const moved = store !== this.store || !window || !this.window || window.from !== this.window.from || window.to < this.window.to;
+  synced(store: BarStore, window: SeriesWindow | null): void {
+    const moved =
+      store !== this.store || !window || !this.window || window.from !== this.window.from || window.to < this.window.to || window.stride !== this.window.stride;
     this.store = store;
     this.window = window;
     for (const d of this.drawn.values()) {
@@ -145,7 +147,7 @@ export class IndicatorLayer implements ChartFollower {
   }
 
   /** The chart's store and the rows its candles hold (for the q box and selections). */
-  get rows(): { store: BarStore; window: Span } | null {
+  get rows(): { store: BarStore; window: SeriesWindow } | null {
     return this.store && this.window ? { store: this.store, window: this.window } : null;
   }
 
@@ -184,7 +186,10 @@ export class IndicatorLayer implements ChartFollower {
     this.onChange();
   }
 
-  /** Points for the rows the candles hold, as far as values have come. */
+  /**
+   * Points for the rows the candles hold, as far as values have come: one per candle (with a stride, at the bucket's
+   * time, the value at its last row: where the candle closes).
+   */
   private redraw(d: Drawn): void {
     const store = this.store;
     const w = this.window;
@@ -195,8 +200,10 @@ export class IndicatorLayer implements ChartFollower {
       return;
     }
     const to = Math.min(w.to, vals.hi);
-    const data = new Array<Point>(Math.max(0, to - w.from));
-    for (let i = w.from; i < to; i++) data[i - w.from] = this.point(d, store, i);
+    const base = bucketBase(w);
+    const end = Math.ceil(to / w.stride);
+    const data = new Array<Point>(Math.max(0, end - base));
+    for (let b = base; b < end; b++) data[b - base] = this.point(d, store, w, b, to);
     d.series.setData(data as never[]);
     d.held = { from: w.from, to };
   }
@@ -209,17 +216,24 @@ export class IndicatorLayer implements ChartFollower {
     const h = d.held;
     if (!store || !w || !vals || !h) return this.redraw(d);
     const to = Math.min(w.to, vals.hi);
-    if (to - from > MAX_UPDATES) return this.redraw(d);
+    const s = w.stride;
+    const b0 = Math.floor(Math.max(from, h.from) / s);
+    const b1 = Math.ceil(to / s);
+    if (b1 - b0 > MAX_UPDATES) return this.redraw(d);
+    const heldLast = Math.ceil(h.to / s) - 1;
     try {
-      for (let i = Math.max(from, h.from); i < to; i++) d.series.update(this.point(d, store, i) as never, i < h.to - 1);
+      for (let b = b0; b < b1; b++) d.series.update(this.point(d, store, w, b, to) as never, b < heldLast);
       if (to > h.to) d.held = { from: h.from, to };
     } catch {
       this.redraw(d);
     }
   }
 
-  private point(d: Drawn, store: BarStore, i: number): Point {
-    const time = store.time(i) as UTCTimestamp;
+  /** The point of candle (bucket) `b` of window `w`, from its rows below `to`. */
+  private point(d: Drawn, store: BarStore, w: SeriesWindow, b: number, to: number): Point {
+    const rows = bucketRows(w, b);
+    const i = Math.min(rows.to, to) - 1;
+    const time = store.time(rows.from) as UTCTimestamp;
     const value = this.feed.values.get(d.id)!.get(i);
     if (Number.isNaN(value)) return { time };
     if (d.def.kind !== 'volume') return { time, value };

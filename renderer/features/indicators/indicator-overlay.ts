@@ -1,5 +1,6 @@
 import type { IChartApi, MouseEventParams } from 'lightweight-charts';
 import { formatDateTime } from '../../lib/format.js';
+import { rowAt } from '../../lib/windowing.js';
 import { formatIndicatorValue } from './indicator-format.js';
 import type { IndicatorLayer, IndicatorReading } from './indicator-layer.js';
 import { isQHeld, onQHold } from './q-key.js';
@@ -133,7 +134,7 @@ export class IndicatorOverlay {
 
   private readonly onCrosshair = (p: MouseEventParams): void => {
     const rows = this.layer.rows;
-    const next = p.point && p.logical !== undefined && rows ? rows.window.from + Math.round(p.logical) : null;
+    const next = p.point && p.logical !== undefined && rows ? rowAt(rows.window, p.logical) : null;
     if (next === this.hoverIndex) return;
     this.hoverIndex = next;
     this.request();

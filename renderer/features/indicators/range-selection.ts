@@ -1,6 +1,7 @@
 import type { IChartApi, Logical } from 'lightweight-charts';
 import { rangeStats, type RangeStats } from '../../../core/indicators/stats.js';
-import type { BarStore, Span } from '../../lib/bar-store.js';
+import type { BarStore } from '../../lib/bar-store.js';
+import { rowAt, toLogical, type SeriesWindow } from '../../lib/windowing.js';
 import type { ChartFollower } from '../chart/chart-controller.js';
 import { selectionLines } from './indicator-format.js';
 
@@ -18,7 +19,7 @@ export class RangeSelection implements ChartFollower {
   private ends: { a: number; b: number } | null = null;
   private swallowMouse = false;
   private store: BarStore | null = null;
-  private window: Span | null = null;
+  private window: SeriesWindow | null = null;
   private frame = 0;
   stats: RangeStats | null = null;
 
@@ -42,13 +43,13 @@ export class RangeSelection implements ChartFollower {
     chart.timeScale().subscribeVisibleLogicalRangeChange(this.render);
   }
 
-  windowChanged(store: BarStore | null, window: Span | null): void {
+  windowChanged(store: BarStore | null, window: SeriesWindow | null): void {
     this.store = store;
     this.window = window;
     this.request();
   }
 
-  synced(store: BarStore, window: Span | null): void {
+  synced(store: BarStore, window: SeriesWindow | null): void {
     this.windowChanged(store, window);
   }
 
@@ -60,7 +61,7 @@ export class RangeSelection implements ChartFollower {
     });
   }
 
-  private rows(): { store: BarStore; window: Span } | null {
+  private rows(): { store: BarStore; window: SeriesWindow } | null {
     return this.store && this.window && this.store.length > 0 ? { store: this.store, window: this.window } : null;
   }
 
@@ -109,8 +110,8 @@ export class RangeSelection implements ChartFollower {
     }
     const ts = this.chart.timeScale();
     const half = ts.options().barSpacing / 2;
-    const x0 = ts.logicalToCoordinate((first - w.from) as Logical);
-    const x1 = ts.logicalToCoordinate((last - w.from) as Logical);
+    const x0 = ts.logicalToCoordinate(Math.round(toLogical(w, first)) as Logical);
+    const x1 = ts.logicalToCoordinate(Math.round(toLogical(w, last)) as Logical);
     const left = x0 === null ? 0 : Math.max(0, x0 - half);
     const right = x1 === null ? this.host.clientWidth : Math.min(this.host.clientWidth, x1 + half);
     this.band.hidden = this.box.hidden = false;
@@ -143,7 +144,7 @@ export class RangeSelection implements ChartFollower {
     const x = e.clientX - this.host.getBoundingClientRect().left;
     const logical = this.chart.timeScale().coordinateToLogical(x);
     if (logical === null) return null;
-    return Math.max(rows.store.lo, Math.min(rows.store.hi - 1, rows.window.from + Math.round(logical)));
+    return Math.max(rows.store.lo, Math.min(rows.store.hi - 1, rowAt(rows.window, logical)));
   }
 
   private readonly onDown = (e: PointerEvent) => {
