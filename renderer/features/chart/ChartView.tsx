@@ -7,6 +7,7 @@ import { layoutActions } from '../../stores/layout.js';
 import { useSession } from '../../stores/session.js';
 import type { ChartController } from './chart-controller.js';
 import { ChartPane, type ChartRole } from './ChartPane.js';
+import { editable } from '../indicators/q-key.js';
 import { ChartToolbar } from './ChartToolbar.js';
 import { useMktInfo } from './useMktInfo.js';
 
@@ -54,6 +55,22 @@ export function ChartView({ chart, focused, visible, split, closable }: Props) {
       slow.setBand(null);
     };
   }, [ctl]);
+
+  // Home / End on the focused chart: to the first bar of the whole history, or back to the newest (and following it).
+  useEffect(() => {
+    if (!focused) return;
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.key !== 'Home' && e.key !== 'End') || e.ctrlKey || e.altKey || e.metaKey || e.shiftKey || editable(e.target)) return;
+      e.preventDefault();
+      for (const c of [ctl.slow, ctl.fast]) {
+        if (!c) continue;
+        if (e.key === 'Home') c.scrollToOldest();
+        else c.scrollToNewest();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [focused, ctl]);
 
   useEffect(() => () => useCharts.getState().reset(chart.id), [chart.id]);
 

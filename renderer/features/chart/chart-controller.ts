@@ -53,6 +53,8 @@ export interface ChartControllerOptions {
 const HISTORY_PAGE = 5000;
 /** Rows asked per page while Home brings in the oldest history (the host answers up to 250k a request). */
 const HOME_PAGE = 100_000;
+/** Flushes Home re-applies its view in, once the first row is held, until the chart shows it. */
+const HOME_TRIES = 5;
 
 type TimeSpan = { from: number; to: number };
 
@@ -86,6 +88,8 @@ export class ChartController {
   private catchUp = false;
   /** Home was pressed: the view stays on the oldest row while older pages come in, until the host's first row is held. */
   private homing = false;
+  /** Flushes Home may still take to settle the view on the first row (see home()). */
+  private homeTries = 0;
   readonly counters = { flushes: 0, historyRequests: 0 };
   /**
    * performance.now() marks of the current stream: attached, first rows drawn (series set), and the
@@ -296,6 +300,7 @@ export class ChartController {
     const store = this.stream?.store;
     if (!store || store.length === 0) return;
     this.homing = true;
+    this.homeTries = HOME_TRIES;
     this.scheduler.request();
   }
 
@@ -333,6 +338,8 @@ export class ChartController {
       seriesRows: w ? bucketCount(w) : 0,
       visible: this.series.visibleAbs(),
       lastBar: s?.lastBar() ?? null,
+      /** The oldest row held (the host's first once `lo` reaches `hostFirst`). */
+      firstBar: s ? s.bar(s.lo) : null,
       ...this.counters,
       ...this.series.counters,
       ...this.marks,
@@ -384,9 +391,16 @@ export class ChartController {
   /** Puts the oldest held row at the left edge (zoom kept) and asks for the next older page until the host's first. */
   private home(stream: BarStream): void {
     const store = stream.store;
+    const v = this.series.visibleAbs();
+    const there = v !== null && Math.ceil(v.from) <= store.lo && this.series.window?.from === store.lo;
     if (store.lo > stream.hostFirst) stream.requestHistory({ from: Math.max(stream.hostFirst, store.lo - HOME_PAGE), to: store.lo });
-    else this.homing = false;
+    else if (there || --this.homeTries <= 0) {
+      this.homing = false;
+      return;
+    }
     this.series.showOldest(store);
+    // lightweight-charts may settle the range of a replaced series in its next frame: check again then.
+    this.scheduler.request();
   }
 
   private markFirstPaint(): void {

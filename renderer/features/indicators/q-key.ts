@@ -14,7 +14,8 @@ function set(next: boolean): void {
   for (const l of listeners) l(held);
 }
 
-function editable(el: EventTarget | null): boolean {
+/** Whether a key event's target is a form field (its keys are its own, not the chart's). */
+export function editable(el: EventTarget | null): boolean {
   if (!(el instanceof HTMLElement)) return false;
   return el.isContentEditable || el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement || el instanceof HTMLSelectElement;
 }
