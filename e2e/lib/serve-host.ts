@@ -15,10 +15,14 @@ export const E2E_SEED = 7;
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-/** A fresh data directory with the fast config; the caller removes it. */
+/**
+ * A fresh data directory with the fast config; the caller removes it. An `extraConfig` with its own `[history]` table
+ * (a spec that wants a deep history) replaces the fast one (TOML forbids defining a table twice).
+ */
 export function makeDataDir(extraConfig = ''): string {
   const dir = mkdtempSync(join(tmpdir(), 'candlewick-e2e-'));
-  writeFileSync(join(dir, 'config.toml'), FAST_CONFIG_TOML + extraConfig);
+  const base = /^\[history\]\s*$/m.test(extraConfig) ? '' : FAST_CONFIG_TOML;
+  writeFileSync(join(dir, 'config.toml'), base + extraConfig);
   return dir;
 }
 

@@ -82,10 +82,14 @@ export class TerminalPage {
     readonly entryUrl: string,
   ) {}
 
-  /** Loads the UI, optionally on a given symbol (`?fqme=`), and waits until it is connected to the host. */
-  async open(fqme?: string): Promise<void> {
+  /**
+   * Loads the UI, optionally on a given symbol (`?fqme=`) and with more query parameters (e.g. `bars`: rows of the
+   * 1 m chart), and waits until it is connected to the host.
+   */
+  async open(fqme?: string, query: Record<string, string> = {}): Promise<void> {
     const url = new URL(this.entryUrl);
     if (fqme !== undefined) url.searchParams.set('fqme', fqme);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     await this.page.goto(url.toString());
     await expect(this.statusBar).toHaveAttribute('data-connection', 'connected', { timeout: 15_000 });
   }
