@@ -134,7 +134,8 @@ export class IndicatorOverlay {
 
   private readonly onCrosshair = (p: MouseEventParams): void => {
     const rows = this.layer.rows;
-    const next = p.point && p.logical !== undefined && rows ? rowAt(rows.window, p.logical) : null;
+    // No bar under the cursor (the empty space of a wide zoom-out): the labels show the newest bar, as the legend.
+    const next = p.point && p.time !== undefined && p.logical !== undefined && rows ? rowAt(rows.window, p.logical) : null;
     if (next === this.hoverIndex) return;
     this.hoverIndex = next;
     this.request();
@@ -147,7 +148,9 @@ export class IndicatorOverlay {
   };
 
   private readonly onLeave = (): void => {
+    // The chart may not send a crosshair leave when its series is replaced under the pointer (a re-window).
     this.pointer = null;
+    this.hoverIndex = null;
     this.request();
   };
 }
