@@ -13,7 +13,7 @@ import { FrameKind, type BarFrame } from '../../core/protocol/frames.js';
 import type { Timeframe } from '../../core/protocol/types.js';
 import { BarStore, unionSpan, type Bar, type Span } from '../../renderer/lib/bar-store.js';
 import { FlushScheduler } from '../../renderer/lib/flush-scheduler.js';
-import { DEFAULT_WINDOW, initialWindow, planWindow } from '../../renderer/lib/windowing.js';
+import { DEFAULT_WINDOW, initialWindow, pendingRows, planWindow } from '../../renderer/lib/windowing.js';
 import { benchChart, nowEpoch, seriesData, type BenchChart } from './chart-common.mjs';
 
 const q = new URLSearchParams(location.search);
@@ -158,19 +158,8 @@ class Pane {
     const w = this.window!;
     const dirty = this.dirty;
     this.dirty = null;
-    const following = w.to === this.heldHi;
-    const newTo = following ? data.to : w.to;
+    const { start, end, newTo } = pendingRows(w, this.heldHi, data.to, dirty);
     this.heldHi = data.to;
-    let start = Infinity;
-    let end = -Infinity;
-    if (dirty) {
-      start = Math.max(dirty.from, w.from);
-      end = Math.min(dirty.to, newTo);
-    }
-    if (newTo > w.to) {
-      start = Math.min(start, w.to);
-      end = Math.max(end, newTo);
-    }
     if (!(end > start)) return;
     if (end - start > MAX_INCREMENTAL_ROWS) return this.setWindow({ from: w.from, to: newTo });
     let seriesLast = w.to - 1;

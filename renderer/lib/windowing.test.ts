@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { historyRequest, initialWindow, planWindow, rebaseLogical, type WindowOptions } from './windowing.js';
+import { historyRequest, initialWindow, pendingRows, planWindow, rebaseLogical, type WindowOptions } from './windowing.js';
 
 const opts: WindowOptions = { margin: 2000, edge: 500, initial: 2500 };
 const data = { from: 0, to: 1_000_000 };
@@ -92,5 +92,19 @@ describe('historyRequest', () => {
     expect(historyRequest(held, 0, { from: 900_000, to: 900_300 }, 5000, opts)).toBeNull();
     expect(historyRequest(held, 800_000, { from: 800_001, to: 800_300 }, 5000, opts)).toBeNull();
     expect(historyRequest(held, 0, null, 5000, opts)).toBeNull();
+  });
+});
+
+describe('pendingRows', () => {
+  it('takes written rows inside the window, and appended rows only when the series held the newest', () => {
+    // Following (held the newest row 100): rows 98..100 rewritten, 100..103 appended.
+    expect(pendingRows({ from: 50, to: 100 }, 100, 103, { from: 98, to: 101 })).toEqual({ start: 98, end: 103, newTo: 103 });
+    // Not following (scrolled back): appended rows stay out, writes outside the window too.
+    expect(pendingRows({ from: 20, to: 60 }, 100, 103, { from: 98, to: 101 })).toMatchObject({ newTo: 60 });
+    const off = pendingRows({ from: 20, to: 60 }, 100, 103, { from: 98, to: 101 });
+    expect(off.end > off.start).toBe(false);
+    // Nothing written, nothing appended: nothing to do.
+    const idle = pendingRows({ from: 50, to: 100 }, 100, 100, null);
+    expect(idle.end > idle.start).toBe(false);
   });
 });

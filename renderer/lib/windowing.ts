@@ -197,3 +197,23 @@ function freshWindow(data: Span, visible: LogicalSpan | null, opts: WindowOption
   const to = vTo >= data.to - opts.edge ? data.to : clamp(vTo + opts.margin, from + 1, data.to);
   return { from, to };
 }
+
+/**
+ * The rows a series holding `window` must redraw at a sync: the written rows (`dirty`) inside it, plus the rows
+ * appended since, which it takes when it held the newest row at the last sync (`heldHi`, then it follows the data
+ * up to `dataTo`). `end <= start` means nothing to do.
+ */
+export function pendingRows(window: Span, heldHi: number, dataTo: number, dirty: Span | null): { start: number; end: number; newTo: number } {
+  const newTo = window.to === heldHi ? dataTo : window.to;
+  let start = Infinity;
+  let end = -Infinity;
+  if (dirty) {
+    start = Math.max(dirty.from, window.from);
+    end = Math.min(dirty.to, newTo);
+  }
+  if (newTo > window.to) {
+    start = Math.min(start, window.to);
+    end = Math.max(end, newTo);
+  }
+  return { start, end, newTo };
+}

@@ -16,6 +16,7 @@ import {
   bucketCount,
   bucketRows,
   initialWindow,
+  pendingRows,
   rowAt,
   toAbs,
   toLogical,
@@ -124,19 +125,8 @@ export class WindowedSeries {
     const w = this.window;
     if (!w) return this.showNewest(store);
     // The series held the newest row at the last sync: appended rows join it (and the view follows them).
-    const following = w.to === this.heldHi;
-    const newTo = following ? store.hi : w.to;
+    const { start, end, newTo } = pendingRows(w, this.heldHi, store.hi, dirty);
     this.heldHi = store.hi;
-    let start = Infinity;
-    let end = -Infinity;
-    if (dirty) {
-      start = Math.max(dirty.from, w.from);
-      end = Math.min(dirty.to, newTo);
-    }
-    if (newTo > w.to) {
-      start = Math.min(start, w.to);
-      end = Math.max(end, newTo);
-    }
     if (!(end > start)) return;
     const stride = w.stride;
     const b0 = Math.floor(start / stride);
