@@ -35,21 +35,10 @@ export interface WorkingOrder extends Resting {
   fillCount: number;
 }
 
-/** What a venue reports of a live order (reconciliation). */
-export interface OpenOrder {
-  reqid: string;
-  oid: string | null;
-  account: string;
-  fqme: string;
-  action: Side;
-  price: string;
-  size: string;
-  filled: string;
+/** What a venue reports of a live order (reconciliation): the working order without the matcher's bookkeeping. */
+export type OpenOrder = Pick<WorkingOrder, 'reqid' | 'oid' | 'account' | 'fqme' | 'action' | 'price' | 'size' | 'filled' | 'state' | 'time' | 'external'> & {
   remaining: string;
-  state: OrderState;
-  time: number;
-  external: boolean;
-}
+};
 
 /** A fill as a venue records it (reconciliation replays these by tid). */
 export interface FillRecord {
