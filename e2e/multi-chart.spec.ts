@@ -36,16 +36,20 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
     await terminal.focusView(0);
     await expect(terminal.statusBar.getByTestId('status-fqme')).toHaveText(XBT);
 
-    // Overlay eth on the xbt chart: a line on a percent scale.
+    // Overlay eth on the xbt chart: a line on the log-returns scale, anchored at the first visible candle.
     await terminal.addOverlay(ETH);
+    const leftId = (await left.getAttribute('data-chart-id'))!;
     await expect
-      .poll(async () => {
-        const stats = await terminal.chartStats();
-        const id = (await left.getAttribute('data-chart-id'))!;
-        return stats[id]?.slow?.overlays?.[0]?.rows ?? 0;
-      })
+      .poll(async () => (await terminal.chartStats())[leftId]?.slow?.overlays?.[0]?.rows ?? 0)
       .toBeGreaterThan(0);
+    await expectLogReturns(terminal, leftId);
     await snap('split-xbt-overlay-eth-beside-eth');
+    // Scrolled back, the scale re-anchors at the new first visible candle.
+    const before = (await terminal.overlayScale(leftId))!.first;
+    await terminal.page.evaluate((id) => (globalThis as any).__candlewick.chartsById.get(id).slow.chart.timeScale().scrollToPosition(-40, false), leftId);
+    await expect.poll(async () => (await terminal.overlayScale(leftId))?.first).not.toBe(before);
+    await expectLogReturns(terminal, leftId);
+    await terminal.page.evaluate((id) => (globalThis as any).__candlewick.chartsById.get(id).slow.scrollToNewest(), leftId);
 
     // A second tab on sol; the first tab's charts are then hidden and paused.
     await terminal.newTab(SOL);
@@ -154,3 +158,25 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
     await snap('popped-out-main-window');
   });
 });
+
+/**
+ * The chart's first overlay is drawn on a log-returns scale: a logarithmic axis (mode 1) reading 0.00% at the first
+ * visible candle and +1.00% one percent of log return above; the line passes through that candle's close, and its
+ * drawn log return to the newest candle equals the one of the overlay's own closes.
+ */
+async function expectLogReturns(terminal: TerminalPage, chartId: string): Promise<void> {
+  await expect
+    .poll(async () => {
+      const s = await terminal.overlayScale(chartId);
+      return s && s.overlayAtRef !== null && s.drawnReturn !== null && s.ownReturn !== null
+        ? {
+            mode: s.mode,
+            axisAtRef: s.axisAtRef,
+            axisOnePctUp: s.axisOnePctUp,
+            meets: Math.abs(s.overlayAtRef / s.candleAtRef - 1) < 1e-9,
+            sameReturn: Math.abs(s.drawnReturn - s.ownReturn) < 1e-9,
+          }
+        : s;
+    }, { message: 'overlay on the log-returns scale' })
+    .toEqual({ mode: 1, axisAtRef: '0.00%', axisOnePctUp: '+1.00%', meets: true, sameReturn: true });
+}

@@ -221,6 +221,47 @@ export class TerminalPage {
     await expect(this.focusedView.locator(`[data-testid="overlay"][data-fqme="${fqme}"]`)).toBeVisible();
   }
 
+  /**
+   * What the 1 m chart `chartId` draws for its first overlay, read from lightweight-charts itself: the scale mode,
+   * the axis text at its first visible candle and 1% of log return above it, the candle close and overlay value
+   * drawn there, and the log return the line draws from there to its newest point next to the one of the overlay's
+   * own closes (its stream's store) at those bars' times.
+   */
+  async overlayScale(chartId: string) {
+    return this.page.evaluate((id) => {
+      const c = (globalThis as any).__candlewick.chartsById.get(id)?.slow;
+      const ov = c?.overlays?.[0];
+      if (!c || !ov) return null;
+      const range = c.chart.timeScale().getVisibleLogicalRange();
+      if (!range) return null;
+      const first = Math.max(0, Math.ceil(range.from));
+      const last = Math.min(c.priceSeries.data().length - 1, Math.floor(range.to));
+      const candle = (l: number) => c.priceSeries.dataByIndex(l);
+      const point = (l: number) => ov.line.dataByIndex(l);
+      const a = point(first);
+      const b = point(last);
+      const store = ov.stream.store;
+      const close = (l: number): number | null => {
+        // A candle stands for its bucket's last row: the overlay's close is the one at or before that row's time.
+        const i = store.indexAtOrBefore(c.stream.store.time(c.series.rowAt(l)));
+        return i < 0 ? null : store.get('close', i);
+      };
+      const fmt = c.priceSeries.priceFormatter();
+      const ref = candle(first).close;
+      return {
+        mode: c.chart.priceScale('right').options().mode,
+        first,
+        last,
+        candleAtRef: ref,
+        overlayAtRef: a?.value ?? null,
+        axisAtRef: fmt.format(ref),
+        axisOnePctUp: fmt.format(ref * Math.exp(0.01)),
+        drawnReturn: a?.value && b?.value ? Math.log(b.value / a.value) : null,
+        ownReturn: close(first) && close(last) ? Math.log(close(last)! / close(first)!) : null,
+      };
+    }, chartId);
+  }
+
   /** With the search box focused: types the symbol's pair, picks `fqme` with the keyboard and presses Enter. */
   async loadFromSearch(fqme: string): Promise<void> {
     await this.page.keyboard.type(fqme.split('.')[0]!, { delay: 20 });

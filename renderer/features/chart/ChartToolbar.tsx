@@ -51,7 +51,7 @@ export function ChartToolbar({ chart, fqme, closable, overlayErrors }: Props) {
       {chart.overlays.map((o, i) => {
         const err = overlayErrors[o] ?? null;
         return (
-          <span key={o} className={err ? 'overlay-chip error' : 'overlay-chip'} data-testid="overlay" data-fqme={o} title={err ?? `${o} as % change from the first visible bar`}>
+          <span key={o} className={err ? 'overlay-chip error' : 'overlay-chip'} data-testid="overlay" data-fqme={o} title={err ?? `${o} as log return from the first visible bar`}>
             <span className="swatch" style={{ background: OVERLAY_COLORS[i % OVERLAY_COLORS.length] }} />
             {o.split('.')[0]}
             <button type="button" className="x" data-testid="overlay-remove" title={`remove ${o}`} onClick={() => layoutActions.removeOverlay(id, o)}>
@@ -60,7 +60,7 @@ export function ChartToolbar({ chart, fqme, closable, overlayErrors }: Props) {
           </span>
         );
       })}
-      <button type="button" className="tb" data-testid="overlay-add" title="overlay another symbol (% change scale)" onClick={() => useSearchIntent.getState().request('overlay')}>
+      <button type="button" className="tb" data-testid="overlay-add" title="overlay another symbol (log-returns scale)" onClick={() => useSearchIntent.getState().request('overlay')}>
         + overlay
       </button>
       <IndicatorButton chart={chart} />

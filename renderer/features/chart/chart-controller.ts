@@ -4,6 +4,7 @@ import type { Bar, BarStore } from '../../lib/bar-store.js';
 import { FlushScheduler } from '../../lib/flush-scheduler.js';
 import { changeText, FALLBACK_PRICE_FORMAT, legendText, type PriceFormat } from '../../lib/format.js';
 import type { LatencyLog } from '../../lib/latency-log.js';
+import { logReturnText } from '../../lib/log-returns.js';
 import { visibleTimeSpan } from '../../lib/linked-range.js';
 import { bucketCount, bucketRows, DEFAULT_WINDOW, historyRequest, planStride, planStridedWindow, type SeriesWindow } from '../../lib/windowing.js';
 import { chartOptions } from './chart-theme.js';
@@ -81,6 +82,9 @@ export class ChartController {
   private atNewest = true;
   private destroyed = false;
   private overlays: OverlaySeries[] = [];
+  /** With overlays: the close of the first visible candle, where the log-returns scale reads 0 (see rebase). */
+  private logBase: number | null = null;
+  private readonly logFormatter = (p: number): string => logReturnText(p, this.logBase);
   private readonly followers = new Set<ChartFollower>();
   /** False while the chart is hidden (an inactive tab): rows collect in the streams, nothing is drawn until shown. */
   private active = true;
@@ -188,9 +192,9 @@ export class ChartController {
   }
 
   /**
-   * Other symbols drawn over this chart as lines. With any, the price scale shows percent change from the first
-   * visible bar (lightweight-charts' percentage mode), so the shapes compare whatever the price levels.
-   * The caller owns the streams (opens and closes them); the chart only draws them.
+   * Other symbols drawn over this chart as lines. With any, the price scale is logarithmic and reads the log return
+   * from the first visible candle (lib/log-returns.ts), so moves compare whatever the price levels, and a +10% then
+   * -10% shows as the loss it is. The caller owns the streams (opens and closes them); the chart only draws them.
    */
   setOverlays(list: readonly { fqme: string; stream: BarStream }[]): void {
     const keep = new Set(list.map((o) => o.stream));
@@ -198,9 +202,11 @@ export class ChartController {
     const held = new Map(this.overlays.map((o) => [o.stream, o]));
     this.overlays = list.map(({ fqme, stream }, i) => {
       stream.paused = !this.active;
-      return held.get(stream) ?? new OverlaySeries(this.chart, fqme, stream, OVERLAY_COLORS[i % OVERLAY_COLORS.length]!);
+      return held.get(stream) ?? new OverlaySeries(this.chart, fqme, stream, OVERLAY_COLORS[i % OVERLAY_COLORS.length]!, this.logFormatter);
     });
-    this.chart.priceScale('right').applyOptions({ mode: this.overlays.length > 0 ? PriceScaleMode.Percentage : PriceScaleMode.Normal });
+    this.chart.priceScale('right').applyOptions({ mode: this.overlays.length > 0 ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
+    if (this.overlays.length === 0) this.logBase = null;
+    this.applyPriceFormat();
     this.scheduler.request();
   }
 
@@ -221,8 +227,30 @@ export class ChartController {
 
   setPriceFormat(f: PriceFormat): void {
     this.format = f;
-    this.series.setPriceFormat(f);
+    this.applyPriceFormat();
     this.emitLegend();
+  }
+
+  private applyPriceFormat(): void {
+    this.series.setPriceFormat(this.format, this.overlays.length > 0 ? this.logFormatter : undefined);
+  }
+
+  /**
+   * Anchors the log-returns scale at the first visible candle: its close reads 0 and every overlay passes through
+   * it. Runs at each flush (the view moved or rows came in); an unchanged anchor costs two binary searches.
+   */
+  private rebase(store: BarStore): void {
+    if (this.overlays.length === 0 || store.length === 0) return;
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    const ref = range ? this.series.rowAt(Math.max(0, Math.ceil(range.from))) : null;
+    if (ref === null || ref < store.lo || ref >= store.hi) return;
+    const base = store.get('close', ref);
+    if (base !== this.logBase) {
+      this.logBase = base;
+      // The axis caches its labels: a new formatter makes it redraw them against the new base.
+      this.applyPriceFormat();
+    }
+    for (const o of this.overlays) o.rebase(store, ref);
   }
 
   /** Shades this chart over a time range [from, to] (epoch s): the fast chart's view on the slow chart. */
@@ -332,7 +360,10 @@ export class ChartController {
       stride: w?.stride ?? 1,
       homing: this.homing,
       active: this.active,
-      overlays: this.overlays.map((o) => ({ fqme: o.fqme, rows: o.stream.store.length })),
+      overlays: this.overlays.map((o) => ({ fqme: o.fqme, rows: o.stream.store.length, scale: o.scale })),
+      /** 'log-returns' with overlays: the axis reads 100·ln(p / logBase) %. */
+      priceScale: this.overlays.length > 0 ? 'log-returns' : 'price',
+      logBase: this.logBase,
       sharedBy: this.stream?.sharedBy ?? 0,
       /** Candles the series holds (one per bucket of `stride` rows). */
       seriesRows: w ? bucketCount(w) : 0,
@@ -379,6 +410,7 @@ export class ChartController {
       }
       this.series.setLastPrice(store.lastBar());
     }
+    this.rebase(store);
     for (const o of this.overlays) o.sync(store, store.length === 0 ? null : this.series.window);
     if (store.length > 0) for (const f of this.followers) f.synced(store, this.series.window);
     this.recordLatency(received);

@@ -78,8 +78,11 @@ export class WindowedSeries {
     chart.priceScale('').applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
   }
 
-  setPriceFormat(f: PriceFormat): void {
-    this.candles.applyOptions({ priceFormat: { type: 'price', precision: f.digits, minMove: f.minMove } });
+  /** The market's tick format, or `formatter`'s text on the axis and labels (the log-returns scale). */
+  setPriceFormat(f: PriceFormat, formatter?: (p: number) => string): void {
+    this.candles.applyOptions({
+      priceFormat: formatter ? { type: 'custom', formatter, minMove: f.minMove } : { type: 'price', precision: f.digits, minMove: f.minMove },
+    });
   }
 
   /** The visible logical range in store indices, null before anything is drawn. */
