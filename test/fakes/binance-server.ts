@@ -146,6 +146,11 @@ export class FakeBinance {
     return kind === 'spot' ? spotTradeFrame(symbol, ft) : futuresAggTradeFrame(symbol, ft);
   }
 
+  /** The serverShutdown notice (B1) to every stream connection of `kind` now, as before a restart of the venue's server. */
+  announceShutdown(kind: FakeKind): void {
+    for (const c of this.clients) if ((c.route === 'spot') === (kind === 'spot')) this.venueOf(kind).send(c.ws, shutdownNotice());
+  }
+
   venueOf(kind: FakeKind): FakeVenue {
     return kind === 'spot' ? this.spot : this.futures;
   }
@@ -202,7 +207,7 @@ export class FakeBinance {
     const life = this.o.maxConnectionMs;
     if (life !== undefined) {
       const notice = this.o.shutdownNoticeMs ?? 0;
-      if (notice > 0) c.timers.push(setTimeout(() => venue.send(ws, '{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":' + Date.now() + '}}'), life - notice));
+      if (notice > 0) c.timers.push(setTimeout(() => venue.send(ws, shutdownNotice()), life - notice));
       c.timers.push(setTimeout(() => ws.terminate(), life));
     }
   }
@@ -312,6 +317,10 @@ export class FakeBinance {
       }
     }
   }
+}
+
+function shutdownNotice(): string {
+  return `{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":${Date.now()}}}`;
 }
 
 export function fmtSize(tape: TradeTape, size: number): string {

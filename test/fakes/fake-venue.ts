@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, WebSocket } from 'ws';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
 
 export interface HttpReply {
   status?: number;
@@ -44,6 +44,7 @@ export class FakeVenue {
   private silentUntil = 0;
   /** Connections refused (closed on accept) while > 0: a venue that is down. */
   refuseConnections = 0;
+  private connectionHold: { stage: 'handshake' | 'open'; waiting: { pass(): void; refuse(): void }[] } | null = null;
   connections = 0;
 
   private constructor(
@@ -57,18 +58,34 @@ export class FakeVenue {
     let venue: FakeVenue;
     const server = createServer((req, res) => void venue.onHttp(o, req, res));
     server.on('upgrade', (req, socket, head) => {
-      wss.handleUpgrade(req, socket, head, (ws) => {
-        venue.connections++;
-        if (venue.refuseConnections > 0) {
-          venue.refuseConnections--;
-          ws.close(1013, 'try again later');
-          return;
-        }
-        venue.sockets.add(ws);
-        ws.on('close', () => venue.sockets.delete(ws));
-        const url = new URL(req.url ?? '/', 'http://x');
-        o.ws(ws, url.pathname, url.searchParams);
-      });
+      const handshake = () =>
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          venue.connections++;
+          if (venue.refuseConnections > 0) {
+            venue.refuseConnections--;
+            ws.close(1013, 'try again later');
+            return;
+          }
+          venue.sockets.add(ws);
+          ws.on('close', () => venue.sockets.delete(ws));
+          const url = new URL(req.url ?? '/', 'http://x');
+          const serve = () => o.ws(ws, url.pathname, url.searchParams);
+          if (venue.connectionHold?.stage !== 'open') return serve();
+          // Open at the client, but the venue neither sends nor reads yet: what the client sends waits for it.
+          const early: RawData[] = [];
+          const keep = (d: RawData) => void early.push(d);
+          ws.on('message', keep);
+          venue.connectionHold.waiting.push({
+            pass: () => {
+              ws.off('message', keep);
+              serve();
+              for (const d of early) ws.emit('message', d, false);
+            },
+            refuse: () => ws.close(1013, 'try again later'),
+          });
+        });
+      if (venue.connectionHold?.stage !== 'handshake') return handshake();
+      venue.connectionHold.waiting.push({ pass: handshake, refuse: () => socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n') });
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     venue = new FakeVenue(server, wss, (server.address() as AddressInfo).port);
@@ -111,7 +128,26 @@ export class FakeVenue {
     this.faults.push(fault);
   }
 
+  /**
+   * New WebSocket connections wait: at the `handshake` (the client is still connecting) or, once `open`, with the
+   * venue neither sending nor reading (what the client sends is read when it is let through). Until `release` lets
+   * the waiting ones (and later ones) through, or `refuse` turns the waiting ones away (503 at the handshake, a
+   * 1013 close once open). `waiting` counts them.
+   */
+  holdConnections(stage: 'handshake' | 'open'): { waiting(): number; release(): void; refuse(): void } {
+    const hold: NonNullable<FakeVenue['connectionHold']> = { stage, waiting: [] };
+    this.connectionHold = hold;
+    const end = (how: 'pass' | 'refuse') => {
+      if (this.connectionHold === hold) this.connectionHold = null;
+      for (const w of hold.waiting.splice(0)) w[how]();
+    };
+    return { waiting: () => hold.waiting.length, release: () => end('pass'), refuse: () => end('refuse') };
+  }
+
   async close(): Promise<void> {
+    // A socket held at the handshake would keep the server from closing.
+    for (const w of this.connectionHold?.waiting.splice(0) ?? []) w.refuse();
+    this.connectionHold = null;
     for (const ws of this.sockets) ws.terminate();
     this.wss.close();
     await new Promise<void>((r) => this.server.close(() => r()));

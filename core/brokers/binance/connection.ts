@@ -53,12 +53,17 @@ export class StreamConnection {
   private readonly streams = new Map<string, string[]>();
   /** The streams the venue has on the current connection: its URL's set plus the method frames sent since. */
   private live = new Set<string>();
+  /**
+   * The same for a roll-over's replacement until it takes over (then it is `live`) or is given up. While one
+   * exists, changes go to it and not to the connection it replaces, so each lands once, where it will stay.
+   */
+  private replacement: Set<string> | null = null;
   private socket: VenueSocket | null = null;
   private timer: NodeJS.Timeout | null = null;
   private lastControlAt = 0;
   private nextId = 1;
-  /** Control requests awaiting their answer: method and streams. */
-  private readonly requests = new Map<number, { method: string; streams: string[] }>();
+  /** Control requests awaiting their answer: method, streams, and the connection's set they were counted in. */
+  private readonly requests = new Map<number, { method: string; streams: string[]; on: Set<string> }>();
   private broken = false;
   /** Counters of sockets already closed, so stats survive an idle period. */
   readonly retired: SocketCounters = { received: 0, reconnects: 0, coalesced: 0 };
@@ -110,16 +115,28 @@ export class StreamConnection {
     this.broken = false;
     this.socket = new VenueSocket({
       name: this.o.name,
-      url: () => {
-        // Read on every (re)connect: the new connection starts with exactly the current set.
+      url: (role) => {
+        // Read on every (re)connect and roll-over: the new connection starts with exactly the current set.
         const all = this.allStreams();
-        this.live = new Set(all);
+        if (role === 'replacement') this.replacement = new Set(all);
+        else {
+          this.live = new Set(all);
+          this.replacement = null;
+        }
         return `${this.o.url}?streams=${all.join('/')}`;
       },
-      subscribe: () => {
+      subscribe: (role) => {
         // Streams changed between building the URL and the open: fix the set now.
+        const on = role === 'replacement' ? this.replacement : this.live;
+        if (!on) return [];
         this.lastControlAt = Date.now();
-        return this.diffFrames(2);
+        return this.diffFrames(on, 2);
+      },
+      onRollOver: (outcome) => {
+        if (outcome === 'switched' && this.replacement) this.live = this.replacement;
+        this.replacement = null;
+        // Changes held back while a replacement was connecting belong on the connection that survived.
+        this.schedule();
       },
       onFrame: (raw, at) => this.handler.onFrame(raw, at),
       classify: classifyFrame,
@@ -154,18 +171,21 @@ export class StreamConnection {
     }
   }
 
-  /** Up to `max` SUBSCRIBE / UNSUBSCRIBE frames that bring the venue's set to ours; `live` assumes they land. */
-  private diffFrames(max: number): string[] {
+  /**
+   * Up to `max` SUBSCRIBE / UNSUBSCRIBE frames that bring one connection's set (`on`) to ours; `on` assumes they
+   * land.
+   */
+  private diffFrames(on: Set<string>, max: number): string[] {
     const want = new Set(this.allStreams());
-    const add = [...want].filter((s) => !this.live.has(s));
-    const drop = [...this.live].filter((s) => !want.has(s));
+    const add = [...want].filter((s) => !on.has(s));
+    const drop = [...on].filter((s) => !want.has(s));
     const out: string[] = [];
     for (const [method, list] of [['SUBSCRIBE', add], ['UNSUBSCRIBE', drop]] as const) {
       if (list.length === 0 || out.length >= max) continue;
       const id = this.nextId++;
-      this.requests.set(id, { method, streams: list });
+      this.requests.set(id, { method, streams: list, on });
       out.push(JSON.stringify({ method, params: list, id }));
-      for (const s of list) method === 'SUBSCRIBE' ? this.live.add(s) : this.live.delete(s);
+      for (const s of list) method === 'SUBSCRIBE' ? on.add(s) : on.delete(s);
     }
     return out;
   }
@@ -175,11 +195,17 @@ export class StreamConnection {
     const wait = Math.max(0, this.lastControlAt + CONTROL_INTERVAL_MS - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.socket || this.socket.linkState === 'down' || this.socket.linkState === 'connecting') return; // the next URL carries the set
-      const [frame] = this.diffFrames(1);
+      const socket = this.socket;
+      if (!socket || socket.linkState === 'down' || socket.linkState === 'connecting') return; // the next URL carries the set
+      // During a roll-over the replacement is the connection that stays: a change goes to it once it is open (one
+      // still connecting takes it with its subscribe on open); if it fails, onRollOver brings the change back here.
+      const to = socket.rollingOver ? 'replacement' : 'current';
+      const on = to === 'replacement' ? this.replacement : this.live;
+      if (!on || (to === 'replacement' && !socket.isOpen(to))) return;
+      const [frame] = this.diffFrames(on, 1);
       if (frame === undefined) return;
       this.lastControlAt = Date.now();
-      if (!this.socket.send(frame)) this.live = new Set(); // not open after all: the reconnect's URL fixes it
+      if (!socket.send(frame, to)) this.live = new Set(); // not open after all: the reconnect's URL fixes it
       this.schedule();
     }, wait);
     this.timer.unref?.();
@@ -194,7 +220,7 @@ export class StreamConnection {
       this.o.logs.line('venue-error', `${this.o.name}: venue refused ${what}: code ${f.code} ${f.msg}`);
       if (req?.method === 'SUBSCRIBE') {
         // Not live at the venue: a later change (or the next connection's URL) asks again.
-        for (const st of req.streams) this.live.delete(st);
+        for (const st of req.streams) req.on.delete(st);
         this.o.onRefused?.(req.streams, `code ${f.code} ${f.msg}`);
       }
     } else if (kind === F_SHUTDOWN) {

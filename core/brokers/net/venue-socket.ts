@@ -15,13 +15,24 @@ export function backoffDelay(attempt: number, b: Backoff, rand: () => number = M
   return Math.round(d / 2 + (rand() * d) / 2);
 }
 
+/**
+ * Which connection a `url` / `subscribe` call is for: `current` (a first connect or a reconnect: it is the only
+ * one) or `replacement` (a roll-over's new connection, opened while the current one still delivers).
+ */
+export type ConnectionRole = 'current' | 'replacement';
+
 export interface VenueSocketOptions {
   /** For logs: `binance.spot`, `kraken`, `bybit.linear`. */
   name: string;
   /** Read on every (re)connect, so a subscription-in-URL venue (Binance combined streams) gets the current set. */
-  url: () => string;
+  url: (role: ConnectionRole) => string;
   /** Frames to send after every open, before anything else (subscriptions, auth). */
-  subscribe: () => string[] | Promise<string[]>;
+  subscribe: (role: ConnectionRole) => string[] | Promise<string[]>;
+  /**
+   * A roll-over ended: the replacement took over (`switched`: from now on `send` reaches it) or it failed and the
+   * current connection stays (`abandoned`). Subscriptions changed meanwhile belong on the one that survived.
+   */
+  onRollOver?: (outcome: 'switched' | 'abandoned') => void;
   /** A frame off the queue, in arrival order (quotes possibly coalesced). Must not throw; count rejects. */
   onFrame: (raw: string, recvMs: number) => void;
   classify?: (raw: string) => FrameClass;
@@ -93,9 +104,26 @@ export class VenueSocket {
     return this.state;
   }
 
-  /** Sends on the current connection if it is open; subscriptions are re-sent by `subscribe` after reconnects. */
-  send(frame: string): boolean {
-    return this.sendNow(frame);
+  /** A roll-over's replacement exists and has not taken over yet (onRollOver says how it ends). */
+  get rollingOver(): boolean {
+    return this.next !== null;
+  }
+
+  /** Whether the current connection, or a roll-over's replacement, is open (can be sent to). */
+  isOpen(to: ConnectionRole = 'current'): boolean {
+    const ws = to === 'current' ? this.ws : this.next;
+    return ws !== null && ws.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Sends on the current connection (or a roll-over's replacement, not current yet) if it is open; subscriptions
+   * are re-sent by `subscribe` after reconnects.
+   */
+  send(frame: string, to: ConnectionRole = 'current'): boolean {
+    if (to === 'current') return this.sendNow(frame);
+    if (!this.isOpen('replacement')) return false;
+    this.next!.send(frame);
+    return true;
   }
 
   /** Drops the connection now (a venue asked us to reconnect, or a test fault). The usual backoff applies. */
@@ -139,7 +167,7 @@ export class VenueSocket {
   private connect(): void {
     if (this.closed) return;
     this.setState('connecting', this.attempt === 0 ? 'connecting' : `reconnect attempt ${this.attempt}`);
-    const ws = this.open((first) => {
+    const ws = this.open('current', (first) => {
       if (first && this.everLive) this.counters.reconnects++;
       if (first) {
         this.everLive = true;
@@ -157,13 +185,15 @@ export class VenueSocket {
   }
 
   /** Opens a socket that feeds the queue and subscribes on open; `onFirst(true)` on its first frame. */
-  private open(onFirst: (first: boolean) => void): WebSocket {
-    const ws = new WebSocket(this.o.url(), { perMessageDeflate: false, handshakeTimeout: 10_000 });
+  private open(role: ConnectionRole, onFirst: (first: boolean) => void): WebSocket {
+    const ws = new WebSocket(this.o.url(role), { perMessageDeflate: false, handshakeTimeout: 10_000 });
     let first = true;
     ws.on('open', () => {
+      // A replacement given up before it opened (the current connection went down meanwhile) is not subscribed.
+      if (role === 'replacement' && ws !== this.next) return;
       this.openedAt = Date.now();
       this.lastFrameAt = this.openedAt;
-      Promise.resolve(this.o.subscribe()).then(
+      Promise.resolve(this.o.subscribe(role)).then(
         (frames) => {
           if (ws.readyState === WebSocket.OPEN) for (const f of frames) ws.send(f);
         },
@@ -194,8 +224,7 @@ export class VenueSocket {
     if (this.closed) return;
     this.ws?.removeAllListeners('close');
     this.ws = null;
-    this.next?.terminate();
-    this.next = null;
+    this.abandonNext();
     this.setState('down', reason);
     if (this.retryTimer) return;
     const delay = backoffDelay(this.attempt++, this.backoff);
@@ -224,10 +253,27 @@ export class VenueSocket {
 
   private startRollOver(reason: string): void {
     this.o.log?.(`${this.o.name}: rolling over to a fresh connection (${reason})`);
-    const next = this.open(() => {});
-    next.on('error', () => next === this.next && (this.next = null));
-    next.on('close', () => next === this.next && (this.next = null));
+    const next = this.open('replacement', () => {});
     this.next = next;
+    next.on('error', (e) => {
+      if (next !== this.next) return;
+      this.o.log?.(`${this.o.name}: roll-over connection failed (${e.message}); staying on the current one`);
+      this.abandonNext();
+    });
+    next.on('close', (code) => {
+      if (next !== this.next) return;
+      this.o.log?.(`${this.o.name}: roll-over connection closed ${code} before it delivered; staying on the current one`);
+      this.abandonNext();
+    });
+  }
+
+  /** Gives up a roll-over's replacement (it failed, or the current connection went down and a reconnect follows). */
+  private abandonNext(): void {
+    const next = this.next;
+    if (!next) return;
+    this.next = null;
+    next.terminate();
+    this.o.onRollOver?.('abandoned');
   }
 
   /** The replacement delivered: it becomes the connection, the old one closes (its frames already queued). */
@@ -240,6 +286,7 @@ export class VenueSocket {
     ws.removeAllListeners('error');
     ws.on('close', (code) => this.ws === ws && this.onDown(`closed ${code}`));
     ws.on('error', (e) => this.ws === ws && this.onDown(`error: ${e.message}`));
+    this.o.onRollOver?.('switched');
     if (!old) return;
     old.removeAllListeners('close');
     old.removeAllListeners('error');
