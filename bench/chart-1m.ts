@@ -27,6 +27,11 @@ interface PageResult {
   rewindows: number;
   /** Windowed only: frame times while panning from the newest bar to the first. */
   panMs: number[];
+  /** Windowed only: the pan back to the newest bar with an overlay on the log-returns scale, re-anchored each frame. */
+  panOverlayMs: number[];
+  /** Windowed only: a drag (one visible width a second) with the overlay, re-anchored every frame. */
+  dragOverlayMs: number[];
+  dragOverlayRewindows: number;
   panRewindows: number;
   reachedFirst: boolean;
   storeBytes: number | null;
@@ -88,6 +93,29 @@ try {
         frames: pan.n,
         rewindows: result.panRewindows,
         reachedFirstBar: result.reachedFirst,
+        rows: result.rows,
+      });
+    }
+    const overlayPans = [
+      ['drag_with_overlay', result.dragOverlayMs, 'frame time p95 dragging one visible width a second with a log-returns overlay re-anchored every frame'],
+      ['pan_with_overlay', result.panOverlayMs, 'frame time p95 panning across all 1M bars back to the newest with a log-returns overlay'],
+    ] as const;
+    for (const [name, ms, metric] of overlayPans) {
+      if (ms.length === 0) continue;
+      const pan = summarize(ms);
+      emit({
+        bench: `chart.1m_bars.${mode}.${name}`,
+        unit: 'ms',
+        value: pan.p95,
+        metric,
+        budget: 'p95 <= 16.7 ms',
+        withinBudget: pan.p95 <= FRAME_60FPS_MS * 1.05,
+        frameP50Ms: pan.p50,
+        frameP95Ms: pan.p95,
+        frameP99Ms: pan.p99,
+        frameMaxMs: pan.max,
+        frames: pan.n,
+        ...(name === 'drag_with_overlay' ? { rewindows: result.dragOverlayRewindows } : {}),
         rows: result.rows,
       });
     }

@@ -24,6 +24,10 @@ import {
 } from '../../renderer/lib/windowing.js';
 import { benchChart, candleAt, DOWN, drawnShare, nextFrame, seriesData, UP, volumeAt, type BenchChart } from './chart-common.mjs';
 import type { ZoomResult } from '../lib/zoom-result.js';
+import { PriceScaleMode } from 'lightweight-charts';
+import type { BarStream } from '../../renderer/client/bar-stream.js';
+import { LogReturnsScale } from '../../renderer/features/chart/log-returns-scale.js';
+import { OverlaySeries } from '../../renderer/features/chart/overlay-series.js';
 
 const q = new URLSearchParams(location.search);
 const mode = q.get('mode') === 'naive' ? 'naive' : 'windowed';
@@ -143,41 +147,27 @@ async function run(): Promise<void> {
     requestAnimationFrame(tick);
   });
 
-  // ---- pan: newest bar to the first, a fixed step per frame, visible width kept ----
-  const panMs: number[] = [];
-  let panRewindows = 0;
-  let reachedFirst = false;
+  // ---- pan: newest bar to the first, a fixed step per frame, visible width kept; then back with an overlay ----
+  let pan: PanResult = { frameMs: [], rewindows: 0, reachedFirst: false };
+  let panOverlay: PanResult | null = null;
+  let dragOverlay: PanResult | null = null;
   if (store) {
     const ts = bc.chart.timeScale();
     const r0 = ts.getVisibleLogicalRange()!;
     const width = r0.to - r0.from;
-    let right = window.from + r0.to;
-    const step = (right - width - store.lo) / PAN_FRAMES;
-    let prev = -1;
-    let n = 0;
-    await new Promise<void>((resolve) => {
-      const tick = (t: number) => {
-        if (prev >= 0) panMs.push(t - prev);
-        prev = t;
-        if (n++ >= PAN_FRAMES) return resolve();
-        right = Math.max(store!.lo + width, right - step);
-        const want = { from: right - width, to: right };
-        const next = planWindow({ from: store!.lo, to: store!.hi }, window, want);
-        if (next) {
-          panRewindows++;
-          const v = store!.view(next);
-          const d = seriesData(v, 0, v.to - v.from);
-          bc.candles.setData(d.candles);
-          bc.volume.setData(d.volumes);
-          window = next;
-        }
-        ts.setVisibleLogicalRange({ from: want.from - window.from, to: want.to - window.from });
-        requestAnimationFrame(tick);
-      };
-      requestAnimationFrame(tick);
-    });
-    const first = ts.getVisibleLogicalRange();
-    reachedFirst = first !== null && first.from + window.from <= store.lo + 1;
+    pan = await panTo(bc, store, window, { from: store.lo, to: store.lo + width });
+    window = pan.window!;
+    const ov = addOverlay(bc, store);
+    // A drag: one visible width a second (what a hand does), re-anchoring every frame, rarely re-windowing.
+    const dragTo = Math.ceil(store.lo + width * (1 + PAN_FRAMES / 60));
+    dragOverlay = await panTo(bc, store, window, { from: dragTo - width, to: dragTo }, ov);
+    window = dragOverlay.window!;
+    // The fling across the whole history: the window moves every frame, the line is set again with the candles.
+    panOverlay = await panTo(bc, store, window, { from: store.hi - width, to: store.hi }, ov);
+    window = panOverlay.window!;
+    ov.series.destroy();
+    bc.chart.priceScale('right').applyOptions({ mode: PriceScaleMode.Normal });
+    bc.candles.applyOptions({ priceFormat: { type: 'price', precision: 2, minMove: 0.01 } });
   }
 
   const zoom = store ? await zoomOut(bc, store, 'm4', ZOOM_FRAMES) : null;
@@ -187,9 +177,12 @@ async function run(): Promise<void> {
     mode,
     zoom,
     conflation,
-    panMs,
-    panRewindows,
-    reachedFirst,
+    panMs: pan.frameMs,
+    panRewindows: pan.rewindows,
+    reachedFirst: pan.reachedFirst,
+    panOverlayMs: panOverlay?.frameMs ?? [],
+    dragOverlayMs: dragOverlay?.frameMs ?? [],
+    dragOverlayRewindows: dragOverlay?.rewindows ?? 0,
     rows: frame.count,
     seriesRows: seriesTo - seriesFrom,
     finalRows: hi - (store ? store.lo : 0),
@@ -206,6 +199,93 @@ async function run(): Promise<void> {
   };
 }
 
+interface PanResult {
+  frameMs: number[];
+  rewindows: number;
+  /** Whether the view ended on `target`'s first row. */
+  reachedFirst: boolean;
+  window?: { from: number; to: number };
+}
+
+/**
+ * A second symbol over the chart on the log-returns scale, drawn by the renderer's own OverlaySeries and anchored by
+ * its LogReturnsScale at the first visible row each frame. The symbol is synthetic (the main closes bent by a slow
+ * wave, at a twentieth of the price), its stream a stand-in that holds every row already.
+ */
+function addOverlay(bc: BenchChart, main: BarStore): Overlay {
+  const n = main.length;
+  const rows: BarRows = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const i = main.lo + k;
+    const c = main.get('close', i) * 0.05 * (1 + 0.1 * Math.sin(i / 5000));
+    rows.time[k] = main.time(i);
+    rows.open[k] = rows.high[k] = rows.low[k] = rows.close[k] = c;
+    rows.volume[k] = 1;
+  }
+  const store = new BarStore();
+  store.set(main.lo, rows, n);
+  const stream = {
+    fqme: 'ethusd.spot.sim',
+    store,
+    timeframe: 60,
+    hostFirst: main.lo,
+    takeDirty: () => ({ span: null, replaced: false }),
+    takeReceiveTimes: () => ({ received: [], ingested: [] }),
+    requestHistory: () => {},
+  } as unknown as BarStream;
+  let scale: LogReturnsScale | null = null;
+  scale = new LogReturnsScale(() => bc.candles.applyOptions({ priceFormat: { type: 'custom', formatter: scale!.format, minMove: 0.01 } }));
+  bc.chart.priceScale('right').applyOptions({ mode: PriceScaleMode.Logarithmic });
+  return { series: new OverlaySeries(bc.chart, stream.fqme, stream, '#f0b90b', scale.format), scale };
+}
+
+interface Overlay {
+  series: OverlaySeries;
+  scale: LogReturnsScale;
+}
+
+/** Pans at a fixed step per frame from the current view to `target` (rows), re-windowing as the renderer does. */
+async function panTo(bc: BenchChart, store: BarStore, start: { from: number; to: number }, target: { from: number; to: number }, ov?: Overlay): Promise<PanResult> {
+  const ts = bc.chart.timeScale();
+  let window = start;
+  const r0 = ts.getVisibleLogicalRange()!;
+  let right = window.from + r0.to;
+  const width = r0.to - r0.from;
+  const step = (target.to - right) / PAN_FRAMES;
+  const frameMs: number[] = [];
+  let rewindows = 0;
+  let prev = -1;
+  let n = 0;
+  await new Promise<void>((resolve) => {
+    const tick = (t: number) => {
+      if (prev >= 0) frameMs.push(t - prev);
+      prev = t;
+      if (n++ >= PAN_FRAMES) return resolve();
+      right = step < 0 ? Math.max(target.to, right + step) : Math.min(target.to, right + step);
+      const want = { from: right - width, to: right };
+      const next = planWindow({ from: store.lo, to: store.hi }, window, want);
+      if (next) {
+        rewindows++;
+        const v = store.view(next);
+        const d = seriesData(v, 0, v.to - v.from);
+        bc.candles.setData(d.candles);
+        bc.volume.setData(d.volumes);
+        window = next;
+      }
+      ts.setVisibleLogicalRange({ from: want.from - window.from, to: want.to - window.from });
+      if (ov) {
+        // As the chart's flush: anchor at the first visible row, then bring the line in step with the window.
+        ov.scale.anchor(store, Math.min(Math.max(Math.ceil(want.from), window.from), window.to - 1), [ov.series]);
+        ov.series.sync(store, { ...window, stride: 1 });
+      }
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  });
+  const last = ts.getVisibleLogicalRange();
+  const reachedFirst = last !== null && Math.abs(last.from + window.from - target.from) <= 1;
+  return { frameMs, rewindows, reachedFirst, window };
+}
 
 /**
  * Zooms from the newest ~200 bars out to the whole series over `frames` frames, the right edge on the newest bar.

@@ -62,6 +62,25 @@ export interface SelectionStats {
   last: number;
 }
 
+/** features/chart/gap-markers.ts DrawnGap, as the chart's stats report it. */
+export interface GapMarkerStats {
+  start: number;
+  end: number;
+  bars: number;
+  gaps: number;
+  reasons: string[];
+  label: string;
+  before: number;
+  after: number;
+  beforeTime: number;
+  afterTime: number;
+  x0: number | null;
+  x1: number | null;
+  beforeX: number | null;
+  afterX: number | null;
+  hovered: boolean;
+}
+
 export interface IndicatorBars {
   lo: number;
   hi: number;
@@ -169,6 +188,20 @@ export class TerminalPage {
     return this.focusedView.getByTestId('chart-error');
   }
 
+  /**
+   * The recorded history gaps a chart draws, as its hidden text list (one item per marker, with data-start, data-end,
+   * data-bars, data-gaps, data-before-time and data-after-time: the run and the bars either side of it).
+   */
+  gapItems(timeframe: Timeframe, view: Locator = this.focusedView): Locator {
+    return this.chart(timeframe, view).getByTestId('chart-gap');
+  }
+
+  /** The focused chart's drawn gap markers (chart stats `gaps`: rows, times, x in px from the chart's left). */
+  async gapMarkers(timeframe: Timeframe): Promise<GapMarkerStats[]> {
+    const role = timeframe === 60 ? 'slow' : 'fast';
+    return this.page.evaluate((r) => ((globalThis as any).__candlewick.stats()[r]?.gaps ?? []) as GapMarkerStats[], role);
+  }
+
   // ---- layout: tabs, splits, overlays ----
 
   get tabs(): Locator {
@@ -222,42 +255,71 @@ export class TerminalPage {
   }
 
   /**
-   * What the 1 m chart `chartId` draws for its first overlay, read from lightweight-charts itself: the scale mode,
-   * the axis text at its first visible candle and 1% of log return above it, the candle close and overlay value
-   * drawn there, and the log return the line draws from there to its newest point next to the one of the overlay's
-   * own closes (its stream's store) at those bars' times.
+   * What the 1 m chart `chartId` draws for its first overlay, read from lightweight-charts itself: the scale mode, the
+   * axis text at its first visible candle and 1% of log return above it, and in pixels: where the overlay is drawn at
+   * that candle against the candle's close, where its newest point is drawn against where the candle scale puts the
+   * overlay's own log return from there (its stream's closes), and whether every visible point is inside the pane.
+   * "Drawn" is read off the pane's canvas: the pixels around each spot are looked at for the line's colour.
    */
   async overlayScale(chartId: string) {
     return this.page.evaluate((id) => {
       const c = (globalThis as any).__candlewick.chartsById.get(id)?.slow;
       const ov = c?.overlays?.[0];
-      if (!c || !ov) return null;
-      const range = c.chart.timeScale().getVisibleLogicalRange();
-      if (!range) return null;
+      const range = c?.chart.timeScale().getVisibleLogicalRange();
+      if (!c || !ov || !range || ov.scale === null) return null;
       const first = Math.max(0, Math.ceil(range.from));
       const last = Math.min(c.priceSeries.data().length - 1, Math.floor(range.to));
-      const candle = (l: number) => c.priceSeries.dataByIndex(l);
-      const point = (l: number) => ov.line.dataByIndex(l);
-      const a = point(first);
-      const b = point(last);
+      // The line holds the overlay's own closes and draws them times its factor.
+      const drawnY = (l: number): number | null => {
+        const v = ov.line.dataByIndex(l)?.value;
+        return v === undefined ? null : ov.line.priceToCoordinate(v * ov.scale);
+      };
+      const color = ov.line.options().lineColor as string;
+      const [cr, cg, cb] = [1, 3, 5].map((k) => parseInt(color.slice(k, k + 2), 16)) as [number, number, number];
+      const root = c.chart.chartElement();
+      /** Whether a pixel of the line's colour is painted within 2 css px of pane point (x, y). */
+      const painted = (x: number, y: number): boolean => {
+        const at = { x: root.getBoundingClientRect().left + x, y: root.getBoundingClientRect().top + y };
+        for (const canvas of root.querySelectorAll('canvas') as Iterable<any>) {
+          const r = canvas.getBoundingClientRect();
+          if (at.x < r.left || at.x > r.right || at.y < r.top || at.y > r.bottom) continue;
+          const k = canvas.width / r.width;
+          const px = canvas.getContext('2d')!.getImageData(Math.round((at.x - r.left - 2) * k), Math.round((at.y - r.top - 2) * k), Math.ceil(4 * k), Math.ceil(4 * k)).data;
+          for (let i = 0; i < px.length; i += 4) {
+            if (Math.abs(px[i]! - cr) < 24 && Math.abs(px[i + 1]! - cg) < 24 && Math.abs(px[i + 2]! - cb) < 24) return true;
+          }
+        }
+        return false;
+      };
+      const xOf = (l: number): number => c.chart.timeScale().logicalToCoordinate(l);
       const store = ov.stream.store;
-      const close = (l: number): number | null => {
+      const ownClose = (l: number): number | null => {
         // A candle stands for its bucket's last row: the overlay's close is the one at or before that row's time.
         const i = store.indexAtOrBefore(c.stream.store.time(c.series.rowAt(l)));
         return i < 0 ? null : store.get('close', i);
       };
+      const ref = c.priceSeries.dataByIndex(first).close as number;
+      const [a, b, yRef, yLast] = [ownClose(first), ownClose(last), drawnY(first), drawnY(last)];
+      if (a === null || b === null || yRef === null || yLast === null) return null;
+      const yRefCandle = c.priceSeries.priceToCoordinate(ref);
+      const yLastOwn = c.priceSeries.priceToCoordinate(ref * (b / a));
+      const height = c.chart.paneSize(0).height;
+      let inPane = true;
+      for (let l = first; l <= last; l++) {
+        const y = drawnY(l);
+        if (y !== null && (y < 0 || y > height)) inPane = false;
+      }
       const fmt = c.priceSeries.priceFormatter();
-      const ref = candle(first).close;
       return {
         mode: c.chart.priceScale('right').options().mode,
         first,
-        last,
-        candleAtRef: ref,
-        overlayAtRef: a?.value ?? null,
         axisAtRef: fmt.format(ref),
         axisOnePctUp: fmt.format(ref * Math.exp(0.01)),
-        drawnReturn: a?.value && b?.value ? Math.log(b.value / a.value) : null,
-        ownReturn: close(first) && close(last) ? Math.log(close(last)! / close(first)!) : null,
+        meetsPx: Math.abs(yRef - yRefCandle),
+        lastPx: Math.abs(yLast - yLastOwn),
+        paintedAtRef: painted(xOf(first), yRefCandle),
+        paintedAtLast: painted(xOf(last), yLastOwn),
+        inPane,
       };
     }, chartId);
   }

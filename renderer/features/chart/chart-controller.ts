@@ -4,10 +4,10 @@ import type { Bar, BarStore } from '../../lib/bar-store.js';
 import { FlushScheduler } from '../../lib/flush-scheduler.js';
 import { changeText, FALLBACK_PRICE_FORMAT, legendText, type PriceFormat } from '../../lib/format.js';
 import type { LatencyLog } from '../../lib/latency-log.js';
-import { logReturnText } from '../../lib/log-returns.js';
 import { visibleTimeSpan } from '../../lib/linked-range.js';
 import { bucketCount, bucketRows, DEFAULT_WINDOW, historyRequest, planStride, planStridedWindow, type SeriesWindow } from '../../lib/windowing.js';
 import { chartOptions } from './chart-theme.js';
+import { LogReturnsScale } from './log-returns-scale.js';
 import { OVERLAY_COLORS, OverlaySeries } from './overlay-series.js';
 import { TimeBand } from './time-band.js';
 import { WindowedSeries } from './windowed-series.js';
@@ -21,6 +21,8 @@ export interface ChartFollower {
   windowChanged(store: BarStore | null, window: SeriesWindow | null): void;
   /** After live rows or a flush: the candles hold `window` (it may have grown at the newest end). */
   synced(store: BarStore, window: SeriesWindow | null): void;
+  /** What it draws, merged into the chart's stats() (the debug handle's view, for tests). */
+  debugStats?(): Record<string, unknown>;
 }
 
 export interface LegendState {
@@ -82,9 +84,10 @@ export class ChartController {
   private atNewest = true;
   private destroyed = false;
   private overlays: OverlaySeries[] = [];
-  /** With overlays: the close of the first visible candle, where the log-returns scale reads 0 (see rebase). */
-  private logBase: number | null = null;
-  private readonly logFormatter = (p: number): string => logReturnText(p, this.logBase);
+  /** With overlays: the axis reads log returns from the first visible candle (see rebase). */
+  private readonly logScale = new LogReturnsScale(() => {
+    if (!this.destroyed) this.applyPriceFormat();
+  });
   private readonly followers = new Set<ChartFollower>();
   /** False while the chart is hidden (an inactive tab): rows collect in the streams, nothing is drawn until shown. */
   private active = true;
@@ -202,10 +205,10 @@ export class ChartController {
     const held = new Map(this.overlays.map((o) => [o.stream, o]));
     this.overlays = list.map(({ fqme, stream }, i) => {
       stream.paused = !this.active;
-      return held.get(stream) ?? new OverlaySeries(this.chart, fqme, stream, OVERLAY_COLORS[i % OVERLAY_COLORS.length]!, this.logFormatter);
+      return held.get(stream) ?? new OverlaySeries(this.chart, fqme, stream, OVERLAY_COLORS[i % OVERLAY_COLORS.length]!, this.logScale.format);
     });
     this.chart.priceScale('right').applyOptions({ mode: this.overlays.length > 0 ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
-    if (this.overlays.length === 0) this.logBase = null;
+    if (this.overlays.length === 0) this.logScale.reset();
     this.applyPriceFormat();
     this.scheduler.request();
   }
@@ -232,25 +235,16 @@ export class ChartController {
   }
 
   private applyPriceFormat(): void {
-    this.series.setPriceFormat(this.format, this.overlays.length > 0 ? this.logFormatter : undefined);
+    this.series.setPriceFormat(this.format, this.overlays.length > 0 ? this.logScale.format : undefined);
   }
 
-  /**
-   * Anchors the log-returns scale at the first visible candle: its close reads 0 and every overlay passes through
-   * it. Runs at each flush (the view moved or rows came in); an unchanged anchor costs two binary searches.
-   */
+  /** Anchors the log-returns scale at the first visible candle; runs at each flush (the view moved or rows came in). */
   private rebase(store: BarStore): void {
     if (this.overlays.length === 0 || store.length === 0) return;
     const range = this.chart.timeScale().getVisibleLogicalRange();
     const ref = range ? this.series.rowAt(Math.max(0, Math.ceil(range.from))) : null;
     if (ref === null || ref < store.lo || ref >= store.hi) return;
-    const base = store.get('close', ref);
-    if (base !== this.logBase) {
-      this.logBase = base;
-      // The axis caches its labels: a new formatter makes it redraw them against the new base.
-      this.applyPriceFormat();
-    }
-    for (const o of this.overlays) o.rebase(store, ref);
+    this.logScale.anchor(store, ref, this.overlays);
   }
 
   /** Shades this chart over a time range [from, to] (epoch s): the fast chart's view on the slow chart. */
@@ -334,6 +328,7 @@ export class ChartController {
 
   destroy(): void {
     this.destroyed = true;
+    this.logScale.reset();
     for (const o of this.overlays) o.destroy();
     this.overlays = [];
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRangeChange);
@@ -363,7 +358,7 @@ export class ChartController {
       overlays: this.overlays.map((o) => ({ fqme: o.fqme, rows: o.stream.store.length, scale: o.scale })),
       /** 'log-returns' with overlays: the axis reads 100·ln(p / logBase) %. */
       priceScale: this.overlays.length > 0 ? 'log-returns' : 'price',
-      logBase: this.logBase,
+      logBase: this.logScale.value,
       sharedBy: this.stream?.sharedBy ?? 0,
       /** Candles the series holds (one per bucket of `stride` rows). */
       seriesRows: w ? bucketCount(w) : 0,
@@ -374,6 +369,7 @@ export class ChartController {
       ...this.counters,
       ...this.series.counters,
       ...this.marks,
+      ...(Object.assign({}, ...[...this.followers].map((f) => f.debugStats?.())) as Record<string, unknown>),
     };
   }
 
