@@ -89,6 +89,10 @@ mtest.describe('a million 1 m bars', () => {
     expect(wide.stride, 'rows per candle at the wide zoom').toBeGreaterThan(64);
     expect(wide.seriesRows, 'candles in the series at the wide zoom').toBeLessThan(10_000);
     await moveOff(terminal);
+    // The series was replaced under the pointer (buckets) and the pointer left: the legend is back on the newest bar.
+    await expect
+      .poll(async () => (await terminal.legendBar(60))!.close === (await slowStats(terminal, chartId)).lastBar.close, { message: 'legend shows the newest bar after the pointer left' })
+      .toBe(true);
     await snap('million-bars-zoomed-out');
 
     // An indicator over the wide view, then removed.

@@ -119,6 +119,7 @@ export class ChartController {
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.chart.timeScale().subscribeSizeChange(this.onSizeChange);
     this.chart.subscribeCrosshairMove(this.onCrosshair);
+    opts.container.addEventListener('pointerleave', this.onPointerLeave);
     this.setPriceFormat(this.format);
   }
 
@@ -334,6 +335,7 @@ export class ChartController {
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.chart.timeScale().unsubscribeSizeChange(this.onSizeChange);
     this.chart.unsubscribeCrosshairMove(this.onCrosshair);
+    this.opts.container.removeEventListener('pointerleave', this.onPointerLeave);
     this.chart.remove();
   }
 
@@ -482,7 +484,15 @@ export class ChartController {
   };
 
   private readonly onCrosshair = (p: MouseEventParams): void => {
-    const next = p.point && p.logical !== undefined ? this.series.rowAt(p.logical) : null;
+    // No bar under the cursor (the right margin, the empty space of a wide zoom-out): the legend shows the newest bar.
+    const next = p.point && p.time !== undefined && p.logical !== undefined ? this.series.rowAt(p.logical) : null;
+    this.setHover(next);
+  };
+
+  /** lightweight-charts sends no crosshair leave when the series is replaced under the pointer (a re-window). */
+  private readonly onPointerLeave = (): void => this.setHover(null);
+
+  private setHover(next: number | null): void {
     if (next === this.hoverIndex) return;
     this.hoverIndex = next;
     this.emitLegend();
@@ -490,7 +500,7 @@ export class ChartController {
       const bar = next === null ? null : (this.stream?.store.bar(next) ?? null);
       for (const cb of this.hoverListeners) cb(bar ? bar.time : null);
     }
-  };
+  }
 
   private emitLegend(): void {
     const store = this.stream?.store;
