@@ -77,30 +77,12 @@ try {
       drawn: result.drawnShare > 0.01,
       streamSeconds: SECONDS,
     });
-    if (result.panMs.length > 0) {
-      const pan = summarize(result.panMs);
-      emit({
-        bench: `chart.1m_bars.${mode}.pan`,
-        unit: 'ms',
-        value: pan.p95,
-        metric: 'frame time p95 while panning from the newest bar to the first',
-        budget: 'p95 <= 16.7 ms',
-        withinBudget: pan.p95 <= FRAME_60FPS_MS * 1.05,
-        frameP50Ms: pan.p50,
-        frameP95Ms: pan.p95,
-        frameP99Ms: pan.p99,
-        frameMaxMs: pan.max,
-        frames: pan.n,
-        rewindows: result.panRewindows,
-        reachedFirstBar: result.reachedFirst,
-        rows: result.rows,
-      });
-    }
-    const overlayPans = [
-      ['drag_with_overlay', result.dragOverlayMs, 'frame time p95 dragging one visible width a second with a log-returns overlay re-anchored every frame'],
-      ['pan_with_overlay', result.panOverlayMs, 'frame time p95 panning across all 1M bars back to the newest with a log-returns overlay'],
+    const pans = [
+      ['pan', result.panMs, 'frame time p95 while panning from the newest bar to the first', { rewindows: result.panRewindows, reachedFirstBar: result.reachedFirst }],
+      ['drag_with_overlay', result.dragOverlayMs, 'frame time p95 dragging one visible width a second with a log-returns overlay re-anchored every frame', { rewindows: result.dragOverlayRewindows }],
+      ['pan_with_overlay', result.panOverlayMs, 'frame time p95 panning across all 1M bars back to the newest with a log-returns overlay', {}],
     ] as const;
-    for (const [name, ms, metric] of overlayPans) {
+    for (const [name, ms, metric, extra] of pans) {
       if (ms.length === 0) continue;
       const pan = summarize(ms);
       emit({
@@ -115,7 +97,7 @@ try {
         frameP99Ms: pan.p99,
         frameMaxMs: pan.max,
         frames: pan.n,
-        ...(name === 'drag_with_overlay' ? { rewindows: result.dragOverlayRewindows } : {}),
+        ...extra,
         rows: result.rows,
       });
     }

@@ -132,10 +132,7 @@ async function run(): Promise<void> {
         const next = planWindow({ from: store.lo, to: store.hi }, window, r && { from: r.from + window.from, to: r.to + window.from });
         if (next) {
           rewindows++;
-          const v = store.view(next);
-          const d = seriesData(v, 0, v.to - v.from);
-          bc.candles.setData(d.candles);
-          bc.volume.setData(d.volumes);
+          putRows(bc, store, next);
           window = next;
         }
       } else if (append) hi++;
@@ -197,6 +194,14 @@ async function run(): Promise<void> {
     rewindows,
     storeBytes: store?.allocatedBytes ?? null,
   };
+}
+
+/** The series hold rows `w` of `store`, one candle a row (what the renderer's re-window does at stride 1). */
+function putRows(bc: BenchChart, store: BarStore, w: { from: number; to: number }): void {
+  const v = store.view(w);
+  const d = seriesData(v, 0, v.to - v.from);
+  bc.candles.setData(d.candles);
+  bc.volume.setData(d.volumes);
 }
 
 interface PanResult {
@@ -266,10 +271,7 @@ async function panTo(bc: BenchChart, store: BarStore, start: { from: number; to:
       const next = planWindow({ from: store.lo, to: store.hi }, window, want);
       if (next) {
         rewindows++;
-        const v = store.view(next);
-        const d = seriesData(v, 0, v.to - v.from);
-        bc.candles.setData(d.candles);
-        bc.volume.setData(d.volumes);
+        putRows(bc, store, next);
         window = next;
       }
       ts.setVisibleLogicalRange({ from: want.from - window.from, to: want.to - window.from });
@@ -300,12 +302,8 @@ async function zoomOut(bc: BenchChart, store: BarStore, how: 'm4' | 'conflation'
   let window: SeriesWindow = { ...initialWindow(data, DEFAULT_WINDOW), stride: 1 };
   const put = (w: SeriesWindow) => {
     const n = bucketCount(w);
-    if (w.stride === 1) {
-      const v = store.view(w);
-      const d = seriesData(v, 0, v.to - v.from);
-      bc.candles.setData(d.candles);
-      bc.volume.setData(d.volumes);
-    } else {
+    if (w.stride === 1) putRows(bc, store, w);
+    else {
       const candles = new Array(n);
       const volumes = new Array(n);
       const base = bucketBase(w);
