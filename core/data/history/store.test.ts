@@ -104,12 +104,22 @@ describe('HistoryStore (DuckDB)', () => {
       { start: T0 + 3000, end: T0 + 3060 },
       { start: T0 + 6000, end: T0 + 6180 },
     ]);
+    // Every committed change is told (datad turns it into the clients' `gaps` event); a clear that removes nothing is not.
+    const told: [string, number, number][] = [];
+    s.onGapsChanged = (fqme, tf) => void s.gaps(fqme, tf).then((g) => told.push([fqme, tf, g.length]));
     await s.recordGap(FQME, 60, { start: T0 + 600, end: T0 + 900 }, 'venue has no bars', { now: 1000 });
     await s.recordGap(FQME, 60, { start: T0 + 600, end: T0 + 900 }, 'venue has no bars', { now: 2000 });
     const gaps = await s.gaps(FQME);
     expect(gaps).toEqual([{ fqme: FQME, timeframe: 60, start: T0 + 600, end: T0 + 900, bars: 5, reason: 'venue has no bars', attempts: 2, firstSeen: 1000, lastTried: 2000 }]);
+    await s.clearGaps(FQME, 60, { start: T0 + 2000, end: T0 + 2500 });
     await s.clearGaps(FQME, 60, { start: T0, end: T0 + 1000 });
     expect(await s.gaps()).toEqual([]);
+    // Each told after its change was committed: a read then sees it.
+    expect(told).toEqual([
+      [FQME, 60, 1],
+      [FQME, 60, 1],
+      [FQME, 60, 0],
+    ]);
   });
 
   it('exports parquet and CSV whose rows equal the stored bars', async () => {

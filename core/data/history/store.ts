@@ -62,6 +62,8 @@ export class HistoryStore {
   private closed = false;
   /** Rows written since open, for the services panel. */
   written = 0;
+  /** Told after a gap of a series was recorded or forgotten (committed): datad tells the clients to ask again. */
+  onGapsChanged: ((fqme: string, tf: Timeframe) => void) | null = null;
 
   private constructor(
     readonly path: string,
@@ -271,6 +273,7 @@ export class HistoryStore {
            attempts = greatest(gaps.attempts + 1, excluded.attempts), last_tried = excluded.last_tried`,
         [reason.slice(0, 500)],
       );
+      this.onGapsChanged?.(fqme, tf);
     });
   }
 
@@ -279,7 +282,8 @@ export class HistoryStore {
     return this.enqueue(async () => {
       const id = this.seriesOf(fqme, tf);
       if (id === undefined) return;
-      await this.conn.run(`DELETE FROM gaps WHERE series = ${id} AND start >= ${big(run.start)} AND "end" <= ${big(run.end)}`);
+      const r = await this.conn.run(`DELETE FROM gaps WHERE series = ${id} AND start >= ${big(run.start)} AND "end" <= ${big(run.end)}`);
+      if (r.rowsChanged > 0) this.onGapsChanged?.(fqme, tf);
     });
   }
 
