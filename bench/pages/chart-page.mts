@@ -26,7 +26,7 @@ import { benchChart, candleAt, DOWN, drawnShare, nextFrame, seriesData, UP, volu
 import type { ZoomResult } from '../lib/zoom-result.js';
 import { PriceScaleMode } from 'lightweight-charts';
 import type { BarStream } from '../../renderer/client/bar-stream.js';
-import { LogReturnsScale } from '../../renderer/features/chart/log-returns-scale.js';
+import { logReturnsAxisWidth, LogReturnsScale } from '../../renderer/features/chart/log-returns-scale.js';
 import { OverlaySeries } from '../../renderer/features/chart/overlay-series.js';
 
 const q = new URLSearchParams(location.search);
@@ -163,7 +163,7 @@ async function run(): Promise<void> {
     panOverlay = await panTo(bc, store, window, { from: store.hi - width, to: store.hi }, ov);
     window = panOverlay.window!;
     ov.series.destroy();
-    bc.chart.priceScale('right').applyOptions({ mode: PriceScaleMode.Normal });
+    bc.chart.priceScale('right').applyOptions({ mode: PriceScaleMode.Normal, minimumWidth: 0 });
     bc.candles.applyOptions({ priceFormat: { type: 'price', precision: 2, minMove: 0.01 } });
   }
 
@@ -240,8 +240,8 @@ function addOverlay(bc: BenchChart, main: BarStore): Overlay {
   } as unknown as BarStream;
   let scale: LogReturnsScale | null = null;
   scale = new LogReturnsScale(() => bc.candles.applyOptions({ priceFormat: { type: 'custom', formatter: scale!.format, minMove: 0.01 } }));
-  bc.chart.priceScale('right').applyOptions({ mode: PriceScaleMode.Logarithmic });
-  return { series: new OverlaySeries(bc.chart, stream.fqme, stream, '#f0b90b', scale.format), scale };
+  bc.chart.priceScale('right').applyOptions({ mode: PriceScaleMode.Logarithmic, minimumWidth: logReturnsAxisWidth([stream.fqme]) });
+  return { series: new OverlaySeries(bc.chart, bc.candles, stream.fqme, stream, '#f0b90b', scale.format), scale };
 }
 
 interface Overlay {

@@ -269,12 +269,12 @@ export class TerminalPage {
       if (!c || !ov || !range || ov.scale === null) return null;
       const first = Math.max(0, Math.ceil(range.from));
       const last = Math.min(c.priceSeries.data().length - 1, Math.floor(range.to));
-      // The line holds the overlay's own closes and draws them times its factor.
+      // The value the line draws at a candle, in the candles' units, and where the candles' scale puts it.
       const drawnY = (l: number): number | null => {
-        const v = ov.line.dataByIndex(l)?.value;
-        return v === undefined ? null : ov.line.priceToCoordinate(v * ov.scale);
+        const v = ov.valueAt(l);
+        return v === null ? null : c.priceSeries.priceToCoordinate(v);
       };
-      const color = ov.line.options().lineColor as string;
+      const color = ov.color as string;
       const [cr, cg, cb] = [1, 3, 5].map((k) => parseInt(color.slice(k, k + 2), 16)) as [number, number, number];
       const root = c.chart.chartElement();
       /** Whether a pixel of the line's colour is painted within 2 css px of pane point (x, y). */

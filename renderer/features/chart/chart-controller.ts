@@ -7,7 +7,7 @@ import type { LatencyLog } from '../../lib/latency-log.js';
 import { visibleTimeSpan } from '../../lib/linked-range.js';
 import { bucketCount, bucketRows, DEFAULT_WINDOW, historyRequest, planStride, planStridedWindow, type SeriesWindow } from '../../lib/windowing.js';
 import { chartOptions } from './chart-theme.js';
-import { LogReturnsScale } from './log-returns-scale.js';
+import { logReturnsAxisWidth, LogReturnsScale } from './log-returns-scale.js';
 import { OVERLAY_COLORS, OverlaySeries } from './overlay-series.js';
 import { TimeBand } from './time-band.js';
 import { WindowedSeries } from './windowed-series.js';
@@ -206,9 +206,13 @@ export class ChartController {
     const held = new Map(this.overlays.map((o) => [o.stream, o]));
     this.overlays = list.map(({ fqme, stream }, i) => {
       stream.paused = !this.active;
-      return held.get(stream) ?? new OverlaySeries(this.chart, fqme, stream, OVERLAY_COLORS[i % OVERLAY_COLORS.length]!, this.logScale.format);
+      return held.get(stream) ?? new OverlaySeries(this.chart, this.series.candles, fqme, stream, OVERLAY_COLORS[i % OVERLAY_COLORS.length]!, this.logScale.format);
     });
-    this.chart.priceScale('right').applyOptions({ mode: this.overlays.length > 0 ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal });
+    const log = this.overlays.length > 0;
+    this.chart.priceScale('right').applyOptions({
+      mode: log ? PriceScaleMode.Logarithmic : PriceScaleMode.Normal,
+      minimumWidth: log ? logReturnsAxisWidth(list.map((o) => o.fqme)) : 0,
+    });
     if (this.overlays.length === 0) this.logScale.reset();
     this.applyPriceFormat();
     this.scheduler.request();
