@@ -1,7 +1,7 @@
 import type { ServerConnection } from './connection.js';
 import { Session } from './session.js';
 import type { ApiContext } from './context.js';
-import type { EventName, Events } from '../protocol/messages.js';
+import type { EventName, Events, ReconcileReport } from '../protocol/messages.js';
 import type { Status } from '../protocol/orders.js';
 
 /** How often withheld updates (slow clients, quiet markets) and feed liveness are re-checked. */
@@ -53,13 +53,15 @@ export class ApiServer {
   private taps = new Set<(event: EventName, data: unknown) => void>();
 
   /**
-   * Every event to every client, but a `status` only to the clients that follow its market (Session.follows).
-   * Serialized once, however many clients get it.
+   * Every event to every client, but a `status` only to the clients that follow its market (Session.follows), and a
+   * `reconcile` only to those that do not have it yet. Serialized once, however many clients get it.
    */
   broadcast<E extends EventName>(event: E, data: Events[E]): void {
     let text: string | null = null;
     const send = (s: Session) => s.emitText((text ??= JSON.stringify({ event, data })));
-    if (event === 'status') {
+    if (event === 'reconcile') {
+      for (const s of this.sessions) s.sendReconcile(data as ReconcileReport);
+    } else if (event === 'status') {
       // A refused order without a usable fqme concerns only its sender, who has the Status as the call's answer.
       const fqme = (data as Status).req?.fqme;
       const market = typeof fqme === 'string' ? fqme.toLowerCase() : null;

@@ -1,6 +1,6 @@
 import type { ServerConnection } from './connection.js';
 import { parseRequest, ProtocolError, requestIdOf } from '../protocol/validate.js';
-import type { ErrorBody, EventName, Events, Method, Params, RequestMsg, Result } from '../protocol/messages.js';
+import type { ErrorBody, EventName, Events, Method, Params, ReconcileReport, RequestMsg, Result } from '../protocol/messages.js';
 import type { Timeframe } from '../protocol/types.js';
 import type { OhlcBuffer } from '../data/ohlc-buffer.js';
 import { COLUMNS, HEADER_BYTES } from '../protocol/frames.js';
@@ -24,6 +24,8 @@ export class Session {
   /** Markets this client placed, modified or canceled orders on, or was listed working orders of (orders.active). */
   private ordersOn = new Set<string>();
   private nextStreamId = 1;
+  /** Reconciliation reports sent to this client, by id: each goes out once, broadcast or caught up on. */
+  private readonly reportsSent = new Set<string>();
   closed = false;
   /** Updates withheld because the client was slow; re-tried on the next flush. */
   behind = false;
@@ -63,6 +65,16 @@ export class Session {
 
   emit<E extends EventName>(event: E, data: Events[E]): void {
     if (!this.closed) this.conn.sendText(JSON.stringify({ event, data }));
+  }
+
+  /**
+   * A reconciliation report, unless this client already has it: the broadcast when it finishes and the catch-up after
+   * `orders.active` (a client that connected later) can both offer it.
+   */
+  sendReconcile(report: ReconcileReport): void {
+    if (this.closed || this.reportsSent.has(report.id)) return;
+    this.reportsSent.add(report.id);
+    this.emit('reconcile', report);
   }
 
   /** An event already serialized as `{event, data}` (a broadcast serializes once for every client). */
@@ -143,9 +155,14 @@ export class Session {
       this.followOrders(p.fqme);
       return { canceled: await this.ctx.ems.cancelAll(p.fqme?.toLowerCase()) };
     },
-    'orders.active': () => {
+    'orders.active': (_p, after) => {
       const active = this.ctx.ems.active();
       for (const s of active) this.followOrders(s.req?.fqme);
+      // Asking for the order list is how a client starts following orders: one that missed a venue's start-up
+      // reconciliation (connected after it) hears it now, behind the list it redraws from.
+      after.push(() => {
+        for (const r of this.ctx.ems.reconciliations()) this.sendReconcile(r);
+      });
       return active;
     },
     'accounts.list': () => this.ctx.ems.accounts(),

@@ -129,11 +129,17 @@ export interface Events {
   fill: FillInfo;
   /** A triggered alert: fires once, then it is gone. */
   alert: { oid: string; fqme: string; price: string; time: number };
-  /** What start-up reconciliation with a venue found: each order it settled, and position differences. */
+  /**
+   * What start-up reconciliation with a venue found: each order it settled, and position differences. Broadcast when
+   * it is done; a client that was not there then gets each venue's newest report after its `orders.active` answer.
+   * A client is sent a report (by `id`) at most once.
+   */
   reconcile: ReconcileReport;
 }
 
 export interface ReconcileReport {
+  /** One reconciliation run (broker, account and start time): what a client remembers having shown or dismissed. */
+  id: string;
   broker: string;
   account: string;
   time: number;

@@ -3,6 +3,7 @@ import type { AccountInfo, FillInfo, PositionInfo } from '../../core/protocol/me
 import type { Order, Status } from '../../core/protocol/orders.js';
 import { DEFAULT_ALLOC, slotsOrNull, type AllocSettings } from '../lib/sizing.js';
 import * as R from '../lib/orders-reducer.js';
+import { NoticeKeys } from '../lib/notice-keys.js';
 
 export interface AlertToast {
   id: string;
@@ -25,6 +26,14 @@ export interface Notice {
   tone: 'error' | 'info' | 'warn';
   /** A button on the notice (e.g. "Send anyway" for a live order on a stale market). */
   action?: { label: string; run: () => void };
+  /** What the notice is about (a reconciliation report): shown once; once gone, the same key is not shown again. */
+  key?: string;
+}
+
+export interface NoticeOptions {
+  key?: string;
+  /** Stays until clicked (what the trader must acknowledge, e.g. positions that differ from the venue's). */
+  sticky?: boolean;
 }
 
 /** Working orders, positions, accounts and fills as the order pane and the order lines show them. */
@@ -53,7 +62,7 @@ export interface OrdersStore extends R.OrdersState {
   setAlloc(patch: Partial<AllocSettings>): void;
   alertFired(a: AlertMark): void;
   dismissToast(id: string): void;
-  notify(text: string, tone?: Notice['tone'], action?: Notice['action']): void;
+  notify(text: string, tone?: Notice['tone'], action?: Notice['action'], opts?: NoticeOptions): void;
   dismissNotice(id: number): void;
 }
 
@@ -96,6 +105,7 @@ function saveSettings(account: string, alloc: AllocSettings): void {
 }
 
 const initial = typeof window === 'undefined' ? { account: 'paper', alloc: DEFAULT_ALLOC } : loadSettings();
+const goneNotices = new NoticeKeys();
 
 export const useOrders = create<OrdersStore>((set, get) => ({
   ...R.EMPTY_ORDERS,
@@ -159,13 +169,18 @@ export const useOrders = create<OrdersStore>((set, get) => ({
   dismissToast(id) {
     set({ toasts: get().toasts.filter((t) => t.id !== id) });
   },
-  notify(text, tone = 'info', action) {
+  notify(text, tone = 'info', action, opts = {}) {
+    const { key, sticky } = opts;
+    // A reconnect or another window's catch-up brings the same report again: it is shown while up, not twice.
+    if (key !== undefined && (goneNotices.has(key) || get().notices.some((n) => n.key === key))) return;
     const id = ++noticeId;
-    set({ notices: [...get().notices, { id, text, tone, ...(action ? { action } : {}) }].slice(-4) });
+    set({ notices: [...get().notices, { id, text, tone, ...(action ? { action } : {}), ...(key !== undefined ? { key } : {}) }].slice(-4) });
     // A question waits longer for its answer than a notice for a glance.
-    setTimeout(() => get().dismissNotice(id), action ? 20_000 : 6000);
+    if (!sticky) setTimeout(() => get().dismissNotice(id), action ? 20_000 : 6000);
   },
   dismissNotice(id) {
+    const gone = get().notices.find((n) => n.id === id);
+    if (gone?.key !== undefined) goneNotices.add(gone.key);
     set({ notices: get().notices.filter((n) => n.id !== id) });
   },
 }));

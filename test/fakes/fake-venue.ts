@@ -41,6 +41,7 @@ export class FakeVenue {
   readonly sockets = new Set<WebSocket>();
   readonly httpLog: HttpRequest[] = [];
   private readonly faults: HttpFault[] = [];
+  private readonly httpHolds: { path: string | RegExp; released: Promise<void>; release: () => void }[] = [];
   private silentUntil = 0;
   /** Connections refused (closed on accept) while > 0: a venue that is down. */
   refuseConnections = 0;
@@ -144,7 +145,23 @@ export class FakeVenue {
     return { waiting: () => hold.waiting.length, release: () => end('pass'), refuse: () => end('refuse') };
   }
 
+  /**
+   * Requests matching `path` get no answer until the returned release is called (a slow venue: what a client sees
+   * while the host waits on it). Released by close() too.
+   */
+  holdHttp(path: string | RegExp): () => void {
+    let release!: () => void;
+    const hold = { path, released: new Promise<void>((r) => (release = r)), release: () => release() };
+    this.httpHolds.push(hold);
+    return () => {
+      const i = this.httpHolds.indexOf(hold);
+      if (i >= 0) this.httpHolds.splice(i, 1);
+      hold.release();
+    };
+  }
+
   async close(): Promise<void> {
+    for (const h of this.httpHolds.splice(0)) h.release();
     // A socket held at the handshake would keep the server from closing.
     for (const w of this.connectionHold?.waiting.splice(0) ?? []) w.refuse();
     this.connectionHold = null;
@@ -159,6 +176,8 @@ export class FakeVenue {
     const url = new URL(req.url ?? '/', 'http://x');
     const r: HttpRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, rawQuery: url.search.slice(1), headers: req.headers, body: Buffer.concat(chunks).toString('utf8') };
     this.httpLog.push(r);
+    const hold = this.httpHolds.find((h) => (typeof h.path === 'string' ? h.path === r.path : h.path.test(r.path)));
+    if (hold) await hold.released;
     let reply: HttpReply | undefined;
     const fault = this.faults.find((f) => f.count > 0 && (typeof f.path === 'string' ? f.path === r.path : f.path.test(r.path)));
     if (fault) {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import type { ApiClient } from '../../core/protocol/client.js';
+import type { ReconcileReport } from '../../core/protocol/messages.js';
 import { STALE_MARKET_REASON, type Order } from '../../core/protocol/orders.js';
 import { addDec, mulDec, quantize, subDec } from '../../core/protocol/decimal.js';
 import { startFakeVenues, type FakeVenues } from '../fakes/venues.js';
@@ -15,6 +16,11 @@ const BTC = 'btcusdt.spot.binance';
 const XBT = 'xbtusd.spot.kraken';
 
 const order = (o: Partial<Order> & Pick<Order, 'fqme' | 'price' | 'size'>): Order => ({ action: 'buy', execMode: 'live', oid: randomUUID(), account: 'live', ...o });
+const reports = (c: ApiClient) => {
+  const seen: ReconcileReport[] = [];
+  c.on('reconcile', (r) => seen.push(r));
+  return seen;
+};
 const brokerds = async (c: ApiClient) => (await c.call('services.list', {})).map((s) => s.name).filter((n) => n.startsWith('brokerd'));
 
 /** emsd through a real host against the fake Binance and Kraken private APIs: the live order path end to end. */
@@ -106,6 +112,54 @@ describe('live trading on fake venues', () => {
     expect(report.orders.some((o) => /adopted/.test(o.outcome))).toBe(true);
     // The venue holds 0.5 BTC from before plus the fill (less the fee in BTC); the ledger only the fill.
     expect(report.differences).toEqual([{ fqme: BTC, asset: 'btc', ledger: '0.02', venue: expect.any(String) }]);
+  }, 40_000);
+
+  it('binance: the reconciliation report reaches a client that connects later, and every client once', async () => {
+    venues = await startFakeVenues({ rate: 30, historyMinutes: 5 });
+    new FakeBinancePrivate(venues.binance, { apiKey: KEY, apiSecret: SECRET, balances: { USDT: '100000' } });
+    const first = await start({ binance: { api_key: KEY, api_secret: SECRET } });
+    const c = await first.connect();
+    const st = statuses(c);
+    const px = await lastTradePrice(c, BTC, '0.01');
+    const rest = order({ fqme: BTC, price: quantize(mulDec(px, '0.5'), '0.01'), size: '0.01' });
+    await c.call('orders.submit', { order: rest });
+    await until(() => st.of(rest.oid).includes('open'), 'the resting order to open');
+    await first.stop();
+    hosts = hosts.filter((h) => h !== first);
+
+    // The venue is slow to list open orders: one client is there while emsd reconciles, the others come after.
+    const release = venues.binance.spot.holdHttp('/api/v3/openOrders');
+    const second = await start({ binance: { api_key: KEY, api_secret: SECRET } }, first.dataDir);
+    const early = await second.connect();
+    const earlyReports = reports(early);
+    await early.call('orders.active', {});
+    await until(() => venues.binance.spot.httpLog.some((r) => r.path === '/api/v3/openOrders'), 'emsd to ask the venue');
+    expect(earlyReports).toEqual([]);
+    release();
+    await second.host.ems.reconciling;
+    await until(() => earlyReports.length > 0, 'the report broadcast to the client that was there');
+    expect(earlyReports[0]!.orders).toEqual([{ oid: rest.oid, outcome: expect.stringMatching(/^open at the venue/) }]);
+
+    const late = await second.connect();
+    const lateReports = reports(late);
+    const active = await late.call('orders.active', {});
+    expect(active.map((s) => s.oid)).toEqual([rest.oid]);
+    await until(() => lateReports.length > 0, 'the report for the client that connected later');
+    expect(lateReports).toEqual(earlyReports);
+    // Asking again (a resync) or being there for the broadcast does not send it twice; a round trip after each
+    // ask has let anything it would have sent arrive.
+    for (const cl of [early, late]) {
+      await cl.call('orders.active', {});
+      await cl.call('accounts.list', {});
+    }
+    expect(earlyReports).toHaveLength(1);
+    expect(lateReports).toHaveLength(1);
+    // A client that does not follow orders (a CLI listing services) is not sent one.
+    const cli = await second.connect();
+    const cliReports = reports(cli);
+    await cli.call('services.list', {});
+    await cli.call('accounts.list', {});
+    expect(cliReports).toEqual([]);
   }, 40_000);
 
   it('binance: a live order on a stale market asks before sending', async () => {

@@ -88,8 +88,11 @@ export class Emsd implements Service {
   private readonly now: () => number;
   /** Off after a compaction failed (the journal has failed for good then; reopening is the way back). */
   private compaction: 'idle' | 'running' | 'off' = 'idle';
-  /** The newest start-up reconciliation (shown to clients that connect later). */
-  lastReconcile: ReconcileReport | null = null;
+  /**
+   * The newest start-up reconciliation of each venue account, by `<broker>.<account>`, newest last: a client that
+   * connects later is shown these (core/api/session.ts), so a venue's report is not only for whoever was there.
+   */
+  private readonly reconciled = new Map<string, ReconcileReport>();
   /** Settles when the start-up reconciliation is done (tests wait on it). */
   reconciling: Promise<void> = Promise.resolve();
 
@@ -207,6 +210,16 @@ export class Emsd implements Service {
 
   recentFills(limit: number): FillInfo[] {
     return this.fills.slice(-limit);
+  }
+
+  /** Each venue account's newest start-up reconciliation report, oldest first. */
+  reconciliations(): ReconcileReport[] {
+    return [...this.reconciled.values()];
+  }
+
+  /** The newest start-up reconciliation report of any venue, null before one finished. */
+  get lastReconcile(): ReconcileReport | null {
+    return [...this.reconciled.values()].at(-1) ?? null;
   }
 
   // ---- internals ----
@@ -647,7 +660,9 @@ export class Emsd implements Service {
     for (const d of report.differences) {
       this.opts.log(`emsd: reconcile ${broker}: ${d.fqme}: the ledger holds ${d.ledger} ${d.asset}, the venue ${d.venue}`);
     }
-    this.lastReconcile = report;
+    const key = `${report.broker}.${report.account}`;
+    this.reconciled.delete(key);
+    this.reconciled.set(key, report);
     this.opts.broadcast('reconcile', report);
   }
 

@@ -31,7 +31,9 @@ const FILL_LOOKBACK_MS = 60_000;
  * Orders open there but unknown here are adopted; ledger positions are compared with venue balances.
  */
 export async function reconcile(host: ReconcileHost, working: OrderRecord[]): Promise<ReconcileReport> {
-  const report: ReconcileReport = { broker: host.broker, account: host.dialog.account, time: host.now(), orders: [], differences: [] };
+  const time = host.now();
+  const account = host.dialog.account;
+  const report: ReconcileReport = { id: `${host.broker}.${account}@${time}`, broker: host.broker, account, time, orders: [], differences: [] };
   const open = await host.dialog.openOrders();
   const openByOid = new Map(open.filter((o) => o.oid !== null).map((o) => [o.oid!, o]));
   for (const rec of working) {

@@ -1,5 +1,6 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient } from '../../../core/protocol/client.js';
+import type { ReconcileReport } from '../../../core/protocol/messages.js';
 import type { Order, Status, StatusResp } from '../../../core/protocol/orders.js';
 import { FakeHost, settle } from '../../client/fake-host.js';
 import { EMPTY_ORDERS } from '../../lib/orders-reducer.js';
@@ -112,9 +113,57 @@ describe('orders feed', () => {
   });
 });
 
+describe('reconciliation notices', () => {
+  beforeEach(() => useOrders.setState({ notices: [] }));
+  const report = (id: string, differ: boolean): ReconcileReport => ({
+    id,
+    broker: 'binance',
+    account: 'live',
+    time: 1,
+    orders: [{ oid: 'a', outcome: 'filled at the venue (filled 0.02 of 0.02)' }],
+    differences: differ ? [{ fqme: 'btcusdt.spot.binance', asset: 'btc', ledger: '0.02', venue: '0.52' }] : [],
+  });
+  const texts = () => useOrders.getState().notices.map((n) => n.text);
+
+  it('a report sent again (a reconnect, the catch-up after orders.active) is shown once, and once dismissed not again', async () => {
+    const first = host([]);
+    const off = attachOrdersFeed(first.client, opts);
+    await settle();
+    first.h.event('reconcile', report('binance.live@100', true));
+    first.h.event('reconcile', report('binance.live@100', true));
+    expect(texts()).toEqual(['binance: 1 order reconciled with the venue; positions differ: btc ledger 0.02, venue 0.52']);
+    useOrders.getState().dismissNotice(useOrders.getState().notices[0]!.id);
+    off();
+
+    const second = host([]);
+    attachOrdersFeed(second.client, opts);
+    await settle();
+    second.h.event('reconcile', report('binance.live@100', true));
+    expect(texts()).toEqual([]);
+    // The next start's reconciliation is another report.
+    second.h.event('reconcile', report('binance.live@200', false));
+    expect(texts()).toEqual(['binance: 1 order reconciled with the venue; positions match']);
+  });
+
+  it('positions that differ stay on screen until clicked away; a match goes after a glance', async () => {
+    const { h, client } = host([]);
+    attachOrdersFeed(client, opts);
+    await settle();
+    vi.useFakeTimers();
+    try {
+      h.event('reconcile', report('binance.live@300', true));
+      h.event('reconcile', report('kraken.live@300', false));
+      vi.advanceTimersByTime(60_000);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(useOrders.getState().notices.map((n) => [n.tone, n.key])).toEqual([['warn', 'reconcile:binance.live@300']]);
+  });
+});
+
 describe('reconcileText', () => {
   it('says how many orders the venue settled, and each position that differs', () => {
-    const base = { broker: 'binance', account: 'live', time: 0, orders: [{ oid: 'a', outcome: 'filled' }, { oid: 'b', outcome: 'adopted' }] };
+    const base = { id: 'binance.live@0', broker: 'binance', account: 'live', time: 0, orders: [{ oid: 'a', outcome: 'filled' }, { oid: 'b', outcome: 'adopted' }] };
     expect(reconcileText({ ...base, differences: [] })).toBe('binance: 2 orders reconciled with the venue; positions match');
     expect(reconcileText({ ...base, orders: [base.orders[0]!], differences: [{ fqme: 'btcusdt.spot.binance', asset: 'btc', ledger: '0.02', venue: '0.51998' }] })).toBe(
       'binance: 1 order reconciled with the venue; positions differ: btc ledger 0.02, venue 0.51998',

@@ -14,8 +14,9 @@ export interface OrdersFeedOptions {
 
 /**
  * Feeds the orders store from one connection: the host's active orders, accounts, positions and recent fills
- * (the lines are redrawn from them on every (re)connect), then `status`, `position`, `fill` and `alert`
- * events. Returns the unsubscribe.
+ * (the lines are redrawn from them on every (re)connect), then `status`, `position`, `fill`, `alert` and
+ * `reconcile` events (the host sends the newest reconciliation reports after `orders.active`, so a window opened
+ * after the host's start shows them too). Returns the unsubscribe.
  */
 export function attachOrdersFeed(client: ApiClient, opts: OrdersFeedOptions = {}): () => void {
   const store = useOrders.getState;
@@ -42,7 +43,10 @@ export function attachOrdersFeed(client: ApiClient, opts: OrdersFeedOptions = {}
       notify(`alert ${a.fqme}`, `price crossed ${a.price}`);
     }),
     client.on('reconcile', (r) => {
-      store().notify(reconcileText(r), r.differences.length ? 'warn' : 'info');
+      // Once per report however often it arrives (each connection, each window); a difference in positions is money
+      // the trader must see, so it stays until clicked away.
+      const differ = r.differences.length > 0;
+      store().notify(reconcileText(r), differ ? 'warn' : 'info', undefined, { key: `reconcile:${r.id}`, sticky: differ });
       void loadActive();
     }),
   ];
