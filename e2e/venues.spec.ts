@@ -58,3 +58,20 @@ vtest('search finds the symbol on every venue', async ({ terminal }) => {
   await searchUntil('btcusdt', [/btcusdt\.spot\.binance/, /btcusdt\.spot\.bybit/, /btcusdt\.usdtm\.perp\.binance/]);
   await searchUntil('xbtusd', [/xbtusd\.spot\.kraken/, /xbtusd\.spot\.sim/]);
 });
+
+vtest("the status bar says what Kraken's engine takes while it is not online", async ({ terminal, snap, venues }) => {
+  await terminal.open('xbtusd.spot.kraken');
+  await terminal.waitForCandles('xbtusd.spot.kraken');
+  const engine = terminal.page.getByTestId('venue-engine');
+  await expect(terminal.page.getByTestId('feed-liveness')).toHaveAttribute('data-link', 'live');
+  // Online is the normal case: nothing to say.
+  await expect(engine).toHaveCount(0);
+  venues.kraken.setEngineStatus('cancel_only');
+  await expect(engine).toHaveText('kraken: cancel_only');
+  await expect(engine).toHaveAttribute('title', /takes only cancels/);
+  await snap('venue-kraken-cancel-only');
+  venues.kraken.setEngineStatus('maintenance');
+  await expect(engine).toHaveText('kraken: maintenance');
+  venues.kraken.setEngineStatus('online');
+  await expect(engine).toHaveCount(0);
+});

@@ -11,7 +11,12 @@ export type LinkEvent =
    * The stream is back after a disconnect: ticks after `lastMs` (the newest one delivered before the break) may
    * have been missed. The feed refetches those bars from history so no gap remains.
    */
-  | { type: 'resumed'; lastMs: number };
+  | { type: 'resumed'; lastMs: number }
+  /**
+   * The venue's matching engine says what it takes (Kraken's `status` channel: online, maintenance, cancel_only,
+   * post_only). Venue-wide: every stream of the connection hears it, a new one the newest at once.
+   */
+  | { type: 'engine'; status: string };
 
 /** Counters a backend keeps for the services panel; every rejected or dropped frame is counted, never silent. */
 export interface BackendStats {

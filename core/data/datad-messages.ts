@@ -37,6 +37,8 @@ export type DatadRequest =
 export interface OpenResult {
   mkt: MktPair;
   link: LinkState | null;
+  /** The venue's engine status as last heard (null: not said); later changes come as `engine` messages. */
+  engine: string | null;
   buffers: { timeframe: Timeframe; sab: SharedArrayBuffer }[];
 }
 export type DatadResult = OpenResult | SymbolMatch[] | MktPair | { rows: number } | HistoryGap[];
@@ -68,6 +70,8 @@ export type FromWorker =
   | { t: 'history'; fqme: string; timeframe: Timeframe; first: number; done: boolean }
   /** `source`: the fqme feeding the buffers (the backup's while failed over). */
   | { t: 'link'; fqme: string; state: LinkState; detail: string; source: string }
+  /** The venue's matching engine status (Kraken: online, maintenance, cancel_only, post_only). */
+  | { t: 'engine'; fqme: string; status: string }
   | { t: 'stats'; feeds: FeedStats[]; ingestRate: number; backend: BackendStats | null; store: StoreStats | null }
   | { t: 'stopped' };
 

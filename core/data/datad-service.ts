@@ -14,6 +14,7 @@ export interface DatadListener {
   onHistory(fqme: string, timeframe: Timeframe, first: number, done: boolean): void;
   onStats(broker: string, feeds: FeedStats[]): void;
   onLink(fqme: string, state: LinkState, detail: string, source: string): void;
+  onEngine(fqme: string, status: string): void;
 }
 
 export class DatadError extends Error {
@@ -179,6 +180,8 @@ export class DatadService implements Service {
         return this.listener.onHistory(m.fqme, m.timeframe, m.first, m.done);
       case 'link':
         return this.listener.onLink(m.fqme, m.state, m.detail, m.source);
+      case 'engine':
+        return this.listener.onEngine(m.fqme, m.status);
       case 'stopped':
         return;
       case 'stats':

@@ -84,6 +84,7 @@ async function openFeed(fqme: string): Promise<Feed> {
         post({ t: 'quotes', fqme: f, packed }, [packed.buffer as ArrayBuffer]);
       },
       onLink: (f, state, detail, source) => post({ t: 'link', fqme: f, state, detail, source }),
+      onEngine: (f, status) => post({ t: 'engine', fqme: f, status }),
     }, backupFor(mkt.fqme), await store(), log);
     await feed.open(Date.now());
     feeds.set(mkt.fqme, feed);
@@ -106,6 +107,7 @@ async function handle(req: DatadRequest): Promise<DatadResult> {
       return {
         mkt: feed.mkt,
         link: feed.link,
+        engine: feed.engine,
         buffers: [...feed.buffers].map(([timeframe, buf]) => ({ timeframe, sab: buf.sab })),
       };
     }

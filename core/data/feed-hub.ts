@@ -18,6 +18,7 @@ export interface FeedHandle {
   link: FeedStatus['link'];
   detail: string;
   source: string;
+  engine: string | null;
 }
 
 export interface HubListener {
@@ -123,6 +124,12 @@ export class FeedHub {
               h.source = source;
               this.emit((l) => l.onFeedStatus?.(this.statusOf(h, Date.now())));
             },
+            onEngine: (fqme, status) => {
+              const h = this.feeds.get(fqme);
+              if (!h) return;
+              h.engine = status;
+              this.emit((l) => l.onFeedStatus?.(this.statusOf(h, Date.now())));
+            },
           },
           () => this.registry.changed(),
           this.opts.log,
@@ -177,7 +184,7 @@ export class FeedHub {
     const r = await svc.open(fqme);
     let h = this.feeds.get(r.mkt.fqme);
     if (!h) {
-      h = { fqme: r.mkt.fqme, mkt: r.mkt, buffers: new Map(), lastTickAt: null, last: null, link: r.link, detail: '', source: r.mkt.fqme };
+      h = { fqme: r.mkt.fqme, mkt: r.mkt, buffers: new Map(), lastTickAt: null, last: null, link: r.link, detail: '', source: r.mkt.fqme, engine: r.engine };
       for (const b of r.buffers) h.buffers.set(b.timeframe, OhlcBuffer.attach(b.sab));
       this.feeds.set(h.fqme, h);
     }
@@ -228,7 +235,7 @@ export class FeedHub {
     // connection, so its liveness is tick recency.
     const recent = h.lastTickAt !== null && now - h.lastTickAt < STALE_AFTER_MS;
     const live = h.link === null ? recent : h.link === 'live' || (h.source !== h.fqme && recent);
-    return { fqme: h.fqme, broker: h.mkt.broker, live, lastTickAt: h.lastTickAt, link: h.link, detail: h.detail, source: h.source };
+    return { fqme: h.fqme, broker: h.mkt.broker, live, lastTickAt: h.lastTickAt, link: h.link, detail: h.detail, source: h.source, engine: h.engine };
   }
 
   private quotes(fqme: string, packed: Float64Array): void {

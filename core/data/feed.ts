@@ -22,6 +22,8 @@ export interface FeedEvents {
   onTicks(fqme: string, ticks: readonly Tick[]): void;
   /** The venue connection behind this feed changed state. */
   onLink?(fqme: string, state: LinkState, detail: string, source: string): void;
+  /** The venue's matching engine status changed (LinkEvent 'engine'). */
+  onEngine?(fqme: string, status: string): void;
 }
 
 /** How long after a bar closes its repair is fetched: the venue's candle must include the bar's last trades. */
@@ -35,6 +37,8 @@ export class Feed {
   last: number | null = null;
   link: LinkState | null = null;
   linkDetail = '';
+  /** What the venue's matching engine last said it takes (Kraken: online, maintenance, ...); null: not said. */
+  engine: string | null = null;
   /** Bars repaired from history after a reconnect (or at open, for venues that cannot replay). */
   repairs = 0;
   /** The fqme feeding the buffers: the backup's while the primary is down or stale. */
@@ -111,6 +115,12 @@ export class Feed {
   private onLinkEvent(e: LinkEvent): void {
     if (e.type === 'resumed') {
       this.repairFrom(e.lastMs);
+      return;
+    }
+    if (e.type === 'engine') {
+      if (e.status === this.engine) return;
+      this.engine = e.status;
+      this.events.onEngine?.(this.mkt.fqme, e.status);
       return;
     }
     this.link = e.state;

@@ -32,3 +32,5 @@ export function unpackTicks(packed: Float64Array): Tick[] {
 }
 
 export const TRADE_CODE = 0;
+/** A packed tick's type code, for readers that scan the doubles without unpacking them. */
+export const TICK_CODE: ReadonlyMap<TickType, number> = CODE;

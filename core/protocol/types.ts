@@ -72,4 +72,9 @@ export interface FeedStatus {
   detail: string;
   /** The fqme whose venue is feeding the chart: the backup's while failed over. */
   source: string;
+  /**
+   * What the venue's matching engine says it takes, where it says (Kraken: online, maintenance, cancel_only,
+   * post_only); null when it has not said or has no such status. Anything but online limits live orders (emsd).
+   */
+  engine: string | null;
 }

@@ -15,6 +15,8 @@ export interface FeedStore {
   linkDetail: string;
   /** The fqme feeding the chart when it is not the loaded one: the backup venue during a failover. */
   backup: string | null;
+  /** The venue's matching engine as it last said (Kraken: online, maintenance, cancel_only, post_only); null: unsaid. */
+  engine: { broker: string; status: string } | null;
 }
 
 export const useFeed = create<FeedStore>(() => ({
@@ -27,4 +29,5 @@ export const useFeed = create<FeedStore>(() => ({
   link: null,
   linkDetail: '',
   backup: null,
+  engine: null,
 }));

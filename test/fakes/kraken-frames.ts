@@ -46,9 +46,10 @@ export function tickerFrame(type: 'snapshot' | 'update', symbol: string, q: Krak
 
 export const HEARTBEAT = '{"channel":"heartbeat"}';
 
-/** The connect-time status frame: its connection_id is above 2^53, as documented. */
-export const STATUS_ONLINE =
-  '{"channel":"status","data":[{"api_version":"v2","connection_id":13834774380200032777,"system":"online","version":"2.0.0"}],"type":"update"}';
+/** The status frame (K1), sent on connect and at each change of `system`: its connection_id is above 2^53, as documented. */
+export function statusFrame(system: string): string {
+  return `{"channel":"status","data":[{"api_version":"v2","connection_id":13834774380200032777,"system":${JSON.stringify(system)},"version":"2.0.0"}],"type":"update"}`;
+}
 
 function times(inMs: number): string {
   return `"time_in":"${rfc3339(inMs)}","time_out":"${rfc3339(inMs + 1)}"`;

@@ -145,6 +145,8 @@ export class KrakenPrivate {
     if (scripted >= 0) return this.send(c, failureAck(method, this.failures.splice(scripted, 1)[0]!.error, reqId));
     const ok = (result: Record<string, unknown>) => this.send(c, answer(method, result, reqId));
     const str = (v: unknown) => (typeof v === 'string' ? v : null);
+    const closed = method === 'add_order' || method === 'amend_order' ? this.engineRefusal(p) : null;
+    if (closed) return this.send(c, failureAck(method, closed, reqId));
     if (method === 'subscribe') {
       if (p.channel !== 'executions') return this.send(c, failureAck(method, 'EGeneral:Invalid arguments', reqId));
       const snapOrders = p.snap_orders !== false;
@@ -172,6 +174,24 @@ export class KrakenPrivate {
       if ('error' in r) this.send(c, failureAck(method, r.error, reqId));
       else ok({ order_id: r.orderId, ...(r.clOrdId ? { cl_ord_id: r.clOrdId } : {}) });
     }
+  }
+
+  /**
+   * The engine status's answer to an add or amend (K7 service errors): maintenance takes nothing, cancel_only only
+   * cancels, post_only only orders that rest (the docs do not say whether a plain limit that would rest is taken in
+   * post_only: the fake takes it, and refuses one that would cross the tape's quote unless flagged post_only).
+   */
+  private engineRefusal(p: Record<string, unknown>): string | null {
+    const status = this.fake.engineStatus;
+    if (status === 'maintenance') return 'EService:Unavailable';
+    if (status === 'cancel_only') return 'EService:Market in cancel_only mode';
+    if (status !== 'post_only' || p.post_only === true) return null;
+    const known = typeof p.order_id === 'string' ? this.engine.orders.get(p.order_id) : typeof p.cl_ord_id === 'string' ? [...this.engine.orders.values()].find((o) => o.clOrdId === p.cl_ord_id) : undefined;
+    const side = known?.side ?? String(p.side);
+    const q = this.fake.tapes.get(known?.pair.symbol ?? String(p.symbol))?.quote;
+    const limit = Number(String(p.limit_price ?? known?.limit));
+    const crosses = q !== null && q !== undefined && (side === 'buy' ? limit >= q.ask : limit <= q.bid);
+    return crosses ? 'EService:Market in post_only mode' : null;
   }
 
   private frame(type: 'snapshot' | 'update', c: AuthClient, data: ExecEvent[]): string {

@@ -1,7 +1,10 @@
 import type { WebSocket } from 'ws';
 import { FakeVenue, type HttpReply, type HttpRequest } from './fake-venue.js';
 import { TradeTape, type TapeTrade } from './trade-tape.js';
-import { failureAck, HEARTBEAT, pong, STATUS_ONLINE, subscribeAck, tickerFrame, tradeFrame, type KrakenFrameTrade } from './kraken-frames.js';
+import { failureAck, HEARTBEAT, pong, statusFrame, subscribeAck, tickerFrame, tradeFrame, type KrakenFrameTrade } from './kraken-frames.js';
+
+/** The engine statuses Kraken documents for the `status` channel (K1). */
+export type EngineStatus = 'online' | 'maintenance' | 'cancel_only' | 'post_only';
 
 /**
  * A fake Kraken spot exchange on one FakeVenue: REST `/0/public/AssetPairs` and `/0/public/OHLC`, WS v2 at `/v2`
@@ -82,6 +85,8 @@ export class FakeKraken {
   private priv: PrivateRoutes | null = null;
   private readonly stalled: { c: Client; text: string }[] = [];
   private paused = false;
+  /** What the matching engine takes: sent on every connect and to every connection when it changes. */
+  engineStatus: EngineStatus = 'online';
 
   private constructor(
     readonly venue: FakeVenue,
@@ -133,6 +138,15 @@ export class FakeKraken {
     const tape = this.tape(symbol);
     const p = this.pairs.get(symbol)!;
     return { id: t.id, price: tape.fmt(t.price), qty: t.size.toFixed(p.lotDecimals), time: t.time, side: t.buy ? 'buy' : 'sell' };
+  }
+
+  /**
+   * The engine changes status (K1): every public connection hears the status frame now, as later connections do on
+   * connect, and the private side's add_order / amend_order answer by it (kraken-private.ts).
+   */
+  setEngineStatus(status: EngineStatus): void {
+    this.engineStatus = status;
+    for (const c of this.clients) this.send(c, statusFrame(status));
   }
 
   /** Stops printing trades (a test then knows everything printed has been published). */
@@ -196,7 +210,7 @@ export class FakeKraken {
       if (this.venue.silent) this.stalled.push({ c, text: data.toString() });
       else this.onMessage(c, data.toString());
     });
-    this.send(c, STATUS_ONLINE);
+    this.send(c, statusFrame(this.engineStatus));
   }
 
   private send(c: Client, frame: string): void {

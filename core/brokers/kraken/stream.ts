@@ -59,6 +59,8 @@ export class KrakenStream {
   private reqId = 0;
   private everLive = false;
   private broken = false;
+  /** The engine status the venue last sent on this connection (on connect and at each change); null before. */
+  private engine: string | null = null;
   /** Counters of sockets already closed, so stats survive an idle period. */
   private readonly past = { received: 0, reconnects: 0, coalesced: 0 };
 
@@ -72,7 +74,11 @@ export class KrakenStream {
         o.log(`kraken: ${a.method} ${a.channel} ${a.symbol ?? '?'} refused: ${a.error ?? 'no reason given'}`);
         if (sub && a.method === 'subscribe') this.toLinks(sub, { type: 'state', state: 'down', detail: `subscribe refused: ${a.error ?? '?'}` });
       },
-      status: (system, id) => o.log(`kraken: engine ${system} (connection ${id})`),
+      status: (system, id) => {
+        o.log(`kraken: engine ${system} (connection ${id})`);
+        this.engine = system;
+        for (const sub of this.subs.values()) this.toLinks(sub, { type: 'engine', status: system });
+      },
       venueError: (e) => o.log(`kraken: venue error: ${e}`),
       reject: (reason, raw) => this.rejects.line(reason, `kraken: rejected frame: ${reason}: ${raw.slice(0, 160)}`),
     });
@@ -92,6 +98,7 @@ export class KrakenStream {
     }
     sub.listeners.add(listener);
     onLink?.({ type: 'state', state: this.socket!.linkState, detail: 'subscribed' });
+    if (this.engine !== null) onLink?.({ type: 'engine', status: this.engine });
     const entry = sub;
     return () => {
       entry.listeners.delete(listener);
@@ -125,6 +132,8 @@ export class KrakenStream {
   private open(): void {
     this.everLive = false;
     this.broken = false;
+    // A connection opened after an idle spell hears the status afresh; reconnects keep the last one until then.
+    this.engine = null;
     this.socket = new VenueSocket({
       name: 'kraken',
       url: () => this.o.url,

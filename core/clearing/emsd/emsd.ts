@@ -26,6 +26,7 @@ import { SIM_LIVE_ACCOUNT } from '../../brokers/sim/venue.js';
 import { finishedRecord, foldRecord, recoveryPlan, type ReplayedOrder } from './recovery.js';
 import { compactionDue, DEFAULT_KEEP_FINISHED, JournalMirror, type CompactionOptions } from './compaction.js';
 import { DurableOutbox } from './outbox.js';
+import { engineRefusal, Touches } from './engine-gate.js';
 
 export interface EmsOptions {
   dataDir: string;
@@ -82,6 +83,8 @@ export class Emsd implements Service {
   /** Started paperd/brokerd dialogs, fed every tick (kept here: the registry's list is for display). */
   private readonly tradeVenues = new Set<TradeVenue>();
   private readonly ledgerWrites = new Set<Promise<void>>();
+  /** Best bid and ask of the markets whose venue reports an engine status (post_only needs to know what crosses). */
+  private readonly touches = new Touches();
   private readonly outbox: DurableOutbox;
   private queue: Promise<unknown> = Promise.resolve();
   private unlisten: () => void = () => undefined;
@@ -118,6 +121,7 @@ export class Emsd implements Service {
     ems.unlisten = opts.hub.listen({
       // Ticks become objects only for markets something here watches: a chart-only session pays nothing.
       onQuotes: (fqme, packed) => {
+        if (opts.hub.get(fqme)?.engine != null) ems.touches.onPacked(fqme, packed);
         if (ems.books.has(fqme) || ems.tradeVenues.size > 0) ems.onQuotes(fqme, unpackTicks(packed));
       },
     });
@@ -311,6 +315,11 @@ export class Emsd implements Service {
     const checked = validateOrder(raw, { market: (f) => this.markets.get(f), accounts: this.liveAccounts });
     if (!checked.ok) return this.reject(raw, checked.reason);
     const order = checked.order;
+    // Refused before anything is journaled or sent: the venue would refuse it, and a trader must hear why now. A
+    // retried submit of an order already taken is not a new order (it gets its status below).
+    const known = this.records.get(order.oid);
+    const closed = order.execMode === 'live' && !(known && sameOrder(known.order, order)) ? this.engineClosed(order) : null;
+    if (closed) return this.reject(order, closed);
     if (order.execMode === 'live' && !confirmStale) {
       const feed = this.opts.hub.get(order.fqme);
       if (feed && (feed.link === 'stale' || feed.link === 'down')) {
@@ -342,6 +351,12 @@ export class Emsd implements Service {
     if (!rec) return this.reject(checked.order, `no order ${checked.order.oid} to cancel`);
     const seq = await this.journaled([{ type: 'cancel', cancel: checked.order }]);
     return this.applyTransition(rec, step(rec, { kind: 'cancel', time: this.now(), cancel: checked.order }), seq);
+  }
+
+  /** Why the venue's matching engine takes no new live order (or change) on this market now, or null (engine-gate.ts). */
+  private engineClosed(order: Pick<Order, 'fqme' | 'action' | 'price'>): string | null {
+    const feed = this.opts.hub.get(order.fqme);
+    return feed ? engineRefusal(feed.mkt.broker, feed.engine, order, this.touches.get(order.fqme)) : null;
   }
 
   /** Where an order goes live: paperd for account paper, else the broker (dark orders: when triggered). */
@@ -402,6 +417,12 @@ export class Emsd implements Service {
    * real venue leaves the process: it waits until everything journaled so far is on disk, as the client's answer does.
    */
   private async send(venueName: string, fqme: string, msg: Extract<OrderAction, { kind: 'send_order' | 'send_cancel' }>['msg']): Promise<void> {
+    // A dark order released while the engine takes no orders: refused as the venue would, without asking it.
+    const closed = venueName !== 'paperd' && 'price' in msg ? this.engineClosed({ fqme, action: msg.action, price: msg.price }) : null;
+    if (closed) {
+      void this.serial(() => this.onBrokerd(venueName, { type: 'error', reason: closed, fqme, oid: msg.oid, reqid: msg.reqid }));
+      return;
+    }
     const venue = await this.tradeVenue(fqme, venueName);
     if (venueName !== 'paperd') await this.journal.whenDurable(this.journal.lastSeq);
     venue.handle(msg);

@@ -24,6 +24,13 @@ function connectionText(state: ConnState, attempt: number, retryAt: number | nul
 
 const LIVENESS_TEXT: Record<Liveness, string> = { live: 'live', stale: 'stale', down: 'feed down', waiting: 'no ticks yet' };
 
+/** What a venue engine status means for the trader's live orders (emsd refuses what the engine would). */
+const ENGINE_TITLE: Record<string, string> = {
+  maintenance: 'the matching engine is in maintenance: new live orders and changes are refused until it is online',
+  cancel_only: 'the matching engine takes only cancels: new live orders and changes are refused until it is online',
+  post_only: 'the matching engine takes only orders that rest on the book: a live order that would cross is refused',
+};
+
 /** Connection state, loaded symbol, feed liveness and last price: what a trader glances at. */
 export function StatusBar() {
   const now = useNow(1000);
@@ -48,6 +55,16 @@ export function StatusBar() {
       <span className={`feed feed-${live}`} data-testid="feed-liveness" data-liveness={live} data-link={feed.link ?? ''} title={feed.linkDetail}>
         {feed.link === 'stale' || feed.link === 'down' ? `${feed.link === 'down' ? 'venue down' : 'venue stale'}: ${feed.linkDetail}` : LIVENESS_TEXT[live]}
       </span>
+      {feed.engine && feed.engine.status !== 'online' && (
+        <span
+          className={`feed feed-engine ${feed.engine.status === 'maintenance' ? 'feed-down' : 'feed-stale'}`}
+          data-testid="venue-engine"
+          data-engine={feed.engine.status}
+          title={ENGINE_TITLE[feed.engine.status] ?? `the venue's matching engine says ${feed.engine.status}`}
+        >
+          {feed.engine.broker}: {feed.engine.status}
+        </span>
+      )}
       {feed.backup && (
         <span className="feed feed-backup" data-testid="feed-source" data-source={feed.backup}>
           via backup {feed.backup}

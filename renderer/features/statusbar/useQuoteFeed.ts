@@ -17,7 +17,7 @@ export function useQuoteFeed(): void {
   const fqmeError = useSession((s) => s.fqmeError);
 
   useEffect(() => {
-    useFeed.setState({ fqme, lastPrice: null, lastTickAt: null, hostLive: null, bid: null, ask: null, link: null, linkDetail: '', backup: null });
+    useFeed.setState({ fqme, lastPrice: null, lastTickAt: null, hostLive: null, bid: null, ask: null, link: null, linkDetail: '', backup: null, engine: null });
   }, [fqme]);
 
   useEffect(() => {
@@ -44,7 +44,13 @@ export function useQuoteFeed(): void {
     });
     const applyStatus = (f: FeedStatus) => {
       if (f.fqme !== fqme) return;
-      useFeed.setState({ hostLive: f.live, link: f.link, linkDetail: f.detail, backup: f.source !== f.fqme ? f.source : null });
+      useFeed.setState({
+        hostLive: f.live,
+        link: f.link,
+        linkDetail: f.detail,
+        backup: f.source !== f.fqme ? f.source : null,
+        engine: f.engine ? { broker: f.broker, status: f.engine } : null,
+      });
     };
     const offFeed = client.on('feed', applyStatus);
     // The link may have changed state before this client looked: ask once, then follow the events.
