@@ -32,6 +32,9 @@ export class ApiServer {
         onHistory: (fqme, tf, first) => {
           for (const s of this.sessions) s.onHistory(fqme, tf, first);
         },
+        // To every client, not only those streaming the market: a gap recorded while a client's subscribe is still
+        // on its way would otherwise be missed by a chart that asked history.gaps just before it was committed.
+        onGaps: (fqme, timeframe) => this.broadcast('gaps', { fqme, timeframe }),
         onFeedStatus: (status) => this.broadcast('feed', status),
       }),
       ctx.registry.onChange((list) => this.broadcast('services', list)),

@@ -68,6 +68,8 @@ export type FromWorker =
   | { t: 'quotes'; fqme: string; packed: Float64Array }
   | { t: 'buffer'; fqme: string; timeframe: Timeframe; sab: SharedArrayBuffer }
   | { t: 'history'; fqme: string; timeframe: Timeframe; first: number; done: boolean }
+  /** The recorded gaps of a series changed in the history store. */
+  | { t: 'gaps'; fqme: string; timeframe: Timeframe }
   /** `source`: the fqme feeding the buffers (the backup's while failed over). */
   | { t: 'link'; fqme: string; state: LinkState; detail: string; source: string }
   /** The venue's matching engine status (Kraken: online, maintenance, cancel_only, post_only). */

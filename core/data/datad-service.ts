@@ -12,6 +12,8 @@ export interface DatadListener {
   onBuffer(fqme: string, timeframe: Timeframe, sab: SharedArrayBuffer): void;
   onQuotes(fqme: string, packed: Float64Array): void;
   onHistory(fqme: string, timeframe: Timeframe, first: number, done: boolean): void;
+  /** The recorded gaps of a series changed (recorded, extended or forgotten). */
+  onGaps(fqme: string, timeframe: Timeframe): void;
   onStats(broker: string, feeds: FeedStats[]): void;
   onLink(fqme: string, state: LinkState, detail: string, source: string): void;
   onEngine(fqme: string, status: string): void;
@@ -178,6 +180,8 @@ export class DatadService implements Service {
         return this.listener.onBuffer(m.fqme, m.timeframe, m.sab);
       case 'history':
         return this.listener.onHistory(m.fqme, m.timeframe, m.first, m.done);
+      case 'gaps':
+        return this.listener.onGaps(m.fqme, m.timeframe);
       case 'link':
         return this.listener.onLink(m.fqme, m.state, m.detail, m.source);
       case 'engine':

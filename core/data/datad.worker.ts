@@ -34,7 +34,11 @@ function store(): Promise<HistoryStore | null> {
   const file = init.historyFile;
   if (!file) return Promise.resolve(null);
   storeOpening ??= HistoryStore.open(file, { lockWaitMs: 5_000, log }).then(
-    (s) => ((storeState = 'open'), (storeOpen = s)),
+    (s) => {
+      storeState = 'open';
+      s.onGapsChanged = (fqme, timeframe) => post({ t: 'gaps', fqme, timeframe });
+      return (storeOpen = s);
+    },
     (e: Error) => {
       storeState = `unavailable: ${e.message}`;
       log(`history store ${file} not opened, history is not stored: ${e.message}`);

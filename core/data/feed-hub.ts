@@ -25,6 +25,8 @@ export interface HubListener {
   onQuotes?(fqme: string, packed: Float64Array): void;
   onBuffer?(fqme: string, timeframe: Timeframe, buf: OhlcBuffer): void;
   onHistory?(fqme: string, timeframe: Timeframe, first: number, done: boolean): void;
+  /** The recorded gaps of a series changed (history.gaps answers differently now). */
+  onGaps?(fqme: string, timeframe: Timeframe): void;
   onFeedStatus?(status: FeedStatus): void;
 }
 
@@ -110,6 +112,7 @@ export class FeedHub {
             onBuffer: (fqme, tf, sab) => this.replaceBuffer(fqme, tf, sab),
             onQuotes: (fqme, packed) => this.quotes(fqme, packed),
             onHistory: (fqme, tf, first, done) => this.emit((l) => l.onHistory?.(fqme, tf, first, done)),
+            onGaps: (fqme, tf) => this.emit((l) => l.onGaps?.(fqme, tf)),
             onStats: (_b, stats) => {
               for (const s of stats) {
                 const h = this.feeds.get(s.fqme);

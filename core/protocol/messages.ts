@@ -121,6 +121,11 @@ export interface Events {
   /** A stream's buffer was replaced (worker restart) or extended backwards (history backfill). */
   stream: { streamId: number; first: number; last: number; reason: 'reset' | 'history' };
   /**
+   * The recorded gaps of a market changed (datad recorded or extended one, or forgot one a refetch filled): ask
+   * history.gaps again. To every client; rare (feed opens, backfill below stored history, failed repairs).
+   */
+  gaps: { fqme: string; timeframe: Timeframe };
+  /**
    * Only to the clients following the order's market: streaming its bars or quotes, or having placed, modified or
    * canceled an order on it, or been listed one by orders.active (core/api/session.ts). The others go to every client.
    */

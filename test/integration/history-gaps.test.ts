@@ -13,6 +13,8 @@ describe('history gaps (fake Binance)', () => {
     const never = { symbol: 'ETHUSDT', interval: 60, from: minute - 20 * 60, to: minute - 17 * 60, times: Infinity };
     fake.klineHoles.push(once, never);
     const c = await (await rig.startHost()).connect();
+    const changed: { fqme: string; timeframe: number }[] = [];
+    c.on('gaps', (e) => changed.push(e));
     const mirrors = await Promise.all(
       ['btcusdt.spot.binance', 'ethusdt.spot.binance'].map(async (fqme) => {
         const m = new RowMirror(c);
@@ -46,5 +48,9 @@ describe('history gaps (fake Binance)', () => {
     expect(gaps.map((g) => [g.fqme, g.timeframe, g.start, g.end, g.bars])).toEqual([['ethusdt.spot.binance', 60, never.from, never.to, 3]]);
     expect(gaps[0]!.reason).toMatch(/venue has no bars/);
     expect(await c.call('history.gaps', { fqme: 'btcusdt.spot.binance' })).toEqual([]);
+    // And said so: charts ask again on the `gaps` event (of that market only; BTC's hole was filled, nothing recorded).
+    await until(() => changed.length > 0, 'the gaps event');
+    expect(changed).toContainEqual({ fqme: 'ethusdt.spot.binance', timeframe: 60 });
+    expect(changed.filter((e) => e.fqme !== 'ethusdt.spot.binance')).toEqual([]);
   }, 30_000);
 });

@@ -11,6 +11,7 @@ import { useSession } from '../../stores/session.js';
 import { useIndicators } from '../indicators/useIndicators.js';
 import { useChartOrders } from '../orders/useChartOrders.js';
 import { ChartController, type LegendState } from './chart-controller.js';
+import { useGapMarkers } from './useGapMarkers.js';
 
 export type ChartRole = 'slow' | 'fast';
 
@@ -148,6 +149,7 @@ export function ChartPane({ chartId, role, timeframe, count, fqme, fqmeError, ov
   }, [controller, client, chartId, overlayKey, timeframe, count]);
 
   useChartOrders(controller, containerRef, fqme, mkt);
+  useGapMarkers(controller, containerRef, client, fqme, fqmeError, timeframe);
   useIndicators({ controller, container: containerRef, client, chartId, role, fqme, fqmeError, timeframe, count, indicators, digits: priceFormatOf(mkt ? mkt.priceTick : null).digits });
 
   useEffect(() => {
