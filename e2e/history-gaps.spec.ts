@@ -80,5 +80,16 @@ gtest('a recorded history gap is drawn between the bars either side of it, with 
   // The pointer on the line: the marker is hovered (its reason is drawn beside the label).
   await terminal.page.mouse.move(box.x + m!.x0!, box.y + box.height * 0.6);
   await expect.poll(async () => (await terminal.gapMarkers(60))[0]?.hovered, { message: 'the gap marker is hovered' }).toBe(true);
+  // While 1 s bars keep coming (the 1 s chart mirrors the hovered time), the 1 m legend stays on a bar beside the gap.
+  const closes = await terminal.page.evaluate(
+    ([before, after]) => {
+      const c = (globalThis as any).__candlewick.charts.slow;
+      return [c.stream.store.get('close', before), c.stream.store.get('close', after)] as number[];
+    },
+    [m!.before, m!.after],
+  );
+  await terminal.page.waitForTimeout(2_500);
+  expect(closes).toContain((await terminal.legendBar(60))!.close);
+  expect((await terminal.gapMarkers(60))[0]?.hovered).toBe(true);
   await snap('history-gap-hover');
 });

@@ -273,8 +273,11 @@ export class ChartController {
   showCrosshairAt(t: number | null): void {
     const store = this.stream?.store;
     const i = t === null || !store ? -1 : store.indexAtOrBefore(t);
+    // Off screen the chart would pin the crosshair to its edge, showing a time it was not asked for.
+    const v = this.series.visibleAbs();
+    const inView = v !== null && i >= Math.floor(v.from) && i <= Math.ceil(v.to);
     // Synthetic crosshair positions fire no crosshair event, so the legend is updated here.
-    if (store && i >= 0 && this.series.crosshairAt(store, i)) {
+    if (store && i >= 0 && inView && this.series.crosshairAt(store, i)) {
       this.hoverIndex = i;
       this.emitLegend();
     } else if (this.hoverIndex !== null) {
@@ -488,6 +491,10 @@ export class ChartController {
   };
 
   private readonly onCrosshair = (p: MouseEventParams): void => {
+    // A position with no pointer event behind it is one lightweight-charts re-applies after data or options change,
+    // often one another chart set here (showCrosshairAt): taken as this chart's hover, it would pull the other
+    // chart's crosshair (and legend) away from the pointer over it.
+    if (p.point && !p.sourceEvent) return;
     // No bar under the cursor (the right margin, the empty space of a wide zoom-out): the legend shows the newest bar.
     const next = p.point && p.time !== undefined && p.logical !== undefined ? this.series.rowAt(p.logical) : null;
     this.setHover(next);
