@@ -60,6 +60,20 @@ describe('HistoryStore (DuckDB)', () => {
     expect(s.spans(FQME, 60)).toEqual([{ lo: T0, hi: T0 + 500 * 60, bottom: false }]);
   });
 
+  it('close takes nothing new while it drains: a statement asked for meanwhile is refused, what was queued lands', async () => {
+    const path = tmp();
+    const s = await store(path);
+    const b = bars(2000);
+    const queued = s.write(FQME, 60, b);
+    const closing = s.close();
+    // Asked for while close waits for the queued write: it would run while the connection checkpoints and closes.
+    await expect(s.count(FQME, 60)).rejects.toThrow(/closed/);
+    await queued;
+    await closing;
+    const again = await store(path);
+    expect(await again.count(FQME, 60)).toBe(2000);
+  });
+
   it('drops duplicates: a bar written twice is one row, the newer write wins', async () => {
     const s = await store(tmp());
     const b = bars(300);

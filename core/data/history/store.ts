@@ -354,8 +354,10 @@ export class HistoryStore {
   /** Finishes queued writes, checkpoints the WAL into the file and closes it. */
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.flush();
+    // Closed first, then drained: a statement queued while the queue drained would run on the connection while it
+    // checkpoints and closes, and DuckDB finishing a query on a closed connection aborts the whole process.
     this.closed = true;
+    await this.flush();
     try {
       if (!this.readOnly) await this.conn.run('CHECKPOINT');
     } catch (e) {
