@@ -146,6 +146,35 @@ async function shutdown(): Promise<void> {
   if (storeOpening) await (await storeOpening)?.close();
 }
 
+/** How long a dying worker waits for its history store to finish what it runs before it goes anyway. */
+const FATAL_CLOSE_MS = 3_000;
+
+/**
+ * A worker that dies with a DuckDB statement still running takes the whole host down: the statement finishes into a
+ * torn-down thread and the native addon aborts the process ("terminate called after throwing Napi::Error"). So an
+ * error nothing caught first lets the store finish and close (bounded), then ends the worker with that error, for
+ * the supervisor to report and restart as before.
+ */
+function onFatal(e: unknown): void {
+  process.off('uncaughtException', onFatal);
+  process.off('unhandledRejection', onFatal);
+  let gone = false;
+  const die = () => {
+    if (gone) return;
+    gone = true;
+    setImmediate(() => {
+      throw e;
+    });
+  };
+  setTimeout(die, FATAL_CLOSE_MS);
+  (storeOpening ?? Promise.resolve(null))
+    .then((s) => s?.close())
+    .catch((err: Error) => log(`closing the history store after a crash: ${err.message}`))
+    .finally(die);
+}
+process.on('uncaughtException', onFatal);
+process.on('unhandledRejection', onFatal);
+
 port.on('message', (m: ToWorker) => {
   if (m.t === 'req') {
     handle(m.req).then(

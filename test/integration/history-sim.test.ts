@@ -54,4 +54,21 @@ describe('sim history storage ([history] store_sim)', () => {
     const again = await snapshot(t);
     expect(newest(again)).toBe(2_880);
   }, 30_000);
+
+  it('a datad worker crashing while its store writes is restarted; the host lives on', async () => {
+    t = await startTestHost({ rate: 20, config: STORE_SIM, testHooks: true });
+    const c = await t.connect();
+    for (let round = 1; round <= 3; round++) {
+      // Opening a market writes its history to the store: the crash lands while statements run.
+      const other = ['xbtusd.spot.sim', 'solusd.spot.sim', 'ethusd.spot.sim'][round - 1]!;
+      await c.call('bars.subscribe', { fqme: other, timeframe: 60, count: 100 });
+      await c.call('debug.crash', { service: 'datad.sim' });
+      await until(async () => (await c.call('services.list', {})).some((s) => s.name === 'datad.sim' && s.state === 'running' && s.restarts === round), `datad.sim back after crash ${round}`, 20_000);
+    }
+    const d = (await c.call('services.list', {})).find((s) => s.name === 'datad.sim')!;
+    expect(d.lastError).toMatch(/crash requested by a test hook/);
+    // The store was closed cleanly each time: the reopened worker reads what was written before the crashes.
+    const sub = await c.call('bars.subscribe', { fqme: 'xbtusd.spot.sim', timeframe: 60, count: 100 });
+    expect(sub.last - sub.first).toBeGreaterThan(0);
+  }, 60_000);
 });
