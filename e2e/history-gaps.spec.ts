@@ -1,23 +1,6 @@
 import { PNG } from 'pngjs';
-import { expect, test } from './fixtures.js';
-import { startFakeVenues, type FakeVenues } from '../test/fakes/venues.js';
-
-/**
- * A run of 1 m bars the venue never has (the fake Binance leaves them out of every klines answer): datad asks again,
- * records the gap, and the chart draws it between the bar before and the bar after, with its bar count.
- */
-const gtest = test.extend<{ venues: FakeVenues }>({
-  // Playwright reads fixture dependencies from this pattern: an empty one means "depends on nothing".
-  // eslint-disable-next-line no-empty-pattern
-  venues: async ({}, use) => {
-    const venues = await startFakeVenues({ rate: 10, historyMinutes: 120 });
-    await use(venues);
-    await venues.close();
-  },
-  hostConfig: async ({ venues }, use) => {
-    await use(venues.configToml());
-  },
-});
+import { expect } from './fixtures.js';
+import { venueTest as gtest } from './venue-fixtures.js';
 
 /** The marker's colour (gap-markers.ts, #f0b429) and nothing else the chart draws: candles are green or red. */
 const amber = (r: number, g: number, b: number) => r > 190 && g > 130 && g < 215 && b < 110;
@@ -32,6 +15,10 @@ function amberInColumn(png: PNG, x: number, y0: number, y1: number): number {
   return n;
 }
 
+/**
+ * A run of 1 m bars the venue never has (the fake Binance leaves them out of every klines answer): datad asks again,
+ * records the gap, and the chart draws it between the bar before and the bar after, with its bar count.
+ */
 gtest('a recorded history gap is drawn between the bars either side of it, with its bar count and reason', async ({ terminal, venues, snap }) => {
   const minute = Math.floor(Date.now() / 60_000) * 60;
   const hole = { symbol: 'ETHUSDT', interval: 60, from: minute - 30 * 60, to: minute - 26 * 60, times: Infinity };

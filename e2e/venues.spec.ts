@@ -1,23 +1,10 @@
-import { expect, test } from './fixtures.js';
-import { startFakeVenues, type FakeVenues } from '../test/fakes/venues.js';
+import { expect } from './fixtures.js';
+import { venueTest as vtest } from './venue-fixtures.js';
 
 /**
  * Real venue adapters against local fake exchanges speaking Binance's, Kraken's and Bybit's protocols: the host
  * is configured with the fakes' URLs (config.toml), exactly as a user points it at a testnet.
  */
-const vtest = test.extend<{ venues: FakeVenues }>({
-  // Playwright reads fixture dependencies from this pattern: an empty one means "depends on nothing".
-  // eslint-disable-next-line no-empty-pattern
-  venues: async ({}, use) => {
-    const venues = await startFakeVenues({ rate: 10, historyMinutes: 120 });
-    await use(venues);
-    await venues.close();
-  },
-  hostConfig: async ({ venues }, use) => {
-    await use(venues.configToml());
-  },
-});
-
 vtest('charts a Binance and a Kraken market from their venues', async ({ terminal, snap, venues }) => {
   await terminal.open('btcusdt.spot.binance');
   await terminal.waitForCandles('btcusdt.spot.binance');
