@@ -125,7 +125,8 @@ export class DatadService implements Service {
     this.worker = w;
     w.on('message', (m: FromWorker) => this.onMessage(m));
     w.on('online', () => this.status.set('running'));
-    w.on('error', (e) => this.onExit(w, `crashed: ${e.message}`));
+    // A worker can die of anything thrown, not only Errors (a rejection with undefined): never a crash here.
+    w.on('error', (e: unknown) => this.onExit(w, `crashed: ${e instanceof Error ? e.message : String(e)}`));
     w.on('exit', (code) => this.onExit(w, `exited with code ${code}`));
   }
 

@@ -156,21 +156,38 @@ const FATAL_CLOSE_MS = 3_000;
  * the supervisor to report and restart as before.
  */
 function onFatal(e: unknown): void {
+  // The first error is the one the supervisor hears; what the dying feeds throw meanwhile is only logged, since
+  // ending the thread on it would cut the store's drain short.
   process.off('uncaughtException', onFatal);
   process.off('unhandledRejection', onFatal);
+  process.on('uncaughtException', whileDying);
+  process.on('unhandledRejection', whileDying);
+  const err = e instanceof Error ? e : new Error(`unhandled rejection: ${String(e)}`);
   let gone = false;
   const die = () => {
     if (gone) return;
     gone = true;
     setImmediate(() => {
-      throw e;
+      process.off('uncaughtException', whileDying);
+      process.off('unhandledRejection', whileDying);
+      throw err;
     });
   };
   setTimeout(die, FATAL_CLOSE_MS);
+  // The feeds stop first (no more ticks, timers or writes), then the store finishes what it runs and closes.
+  try {
+    for (const f of feeds.values()) f.close();
+  } catch (closeErr) {
+    log(`closing feeds after a crash: ${(closeErr as Error).message}`);
+  }
   (storeOpening ?? Promise.resolve(null))
     .then((s) => s?.close())
-    .catch((err: Error) => log(`closing the history store after a crash: ${err.message}`))
+    .catch((closeErr: Error) => log(`closing the history store after a crash: ${closeErr.message}`))
     .finally(die);
+}
+
+function whileDying(e: unknown): void {
+  log(`while stopping after a crash: ${e instanceof Error ? e.message : String(e)}`);
 }
 process.on('uncaughtException', onFatal);
 process.on('unhandledRejection', onFatal);
@@ -197,6 +214,10 @@ port.on('message', (m: ToWorker) => {
       },
     );
   } else if (m.t === 'crash') {
+    // As a bug would that throws on every tick: the first error, then more while the worker is dying.
+    setInterval(() => {
+      throw new Error(`datad.${init.broker}: crash requested by a test hook (thrown again)`);
+    }, 5);
     setImmediate(() => {
       throw new Error(`datad.${init.broker}: crash requested by a test hook`);
     });

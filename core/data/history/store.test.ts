@@ -74,6 +74,16 @@ describe('HistoryStore (DuckDB)', () => {
     expect(await again.count(FQME, 60)).toBe(2000);
   });
 
+  it('a second close waits for the first to finish, not returning while it still drains', async () => {
+    const s = await store(tmp());
+    void s.write(FQME, 60, bars(2000));
+    const order: string[] = [];
+    const first = s.close().then(() => order.push('first'));
+    const second = s.close().then(() => order.push('second'));
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first', 'second']);
+  });
+
   it('drops duplicates: a bar written twice is one row, the newer write wins', async () => {
     const s = await store(tmp());
     const b = bars(300);

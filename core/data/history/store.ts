@@ -60,6 +60,7 @@ export class HistoryStore {
   private spanCache = new Map<number, Span[]>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private closing: Promise<void> | null = null;
   /** Rows written since open, for the services panel. */
   written = 0;
   /** Told after a gap of a series was recorded or forgotten (committed): datad tells the clients to ask again. */
@@ -352,8 +353,13 @@ export class HistoryStore {
   }
 
   /** Finishes queued writes, checkpoints the WAL into the file and closes it. */
-  async close(): Promise<void> {
-    if (this.closed) return;
+  /** Every caller waits for the one close: returning early to a second caller would let it tear the thread down mid-checkpoint. */
+  close(): Promise<void> {
+    this.closing ??= this.closeOnce();
+    return this.closing;
+  }
+
+  private async closeOnce(): Promise<void> {
     // Closed first, then drained: a statement queued while the queue drained would run on the connection while it
     // checkpoints and closes, and DuckDB finishing a query on a closed connection aborts the whole process.
     this.closed = true;
