@@ -78,6 +78,8 @@ export class ChartController {
   /** A replacement stream for the same symbol (after a reconnect): shown once it has rows, so the chart never blanks. */
   private incoming: BarStream | null = null;
   private hoverIndex: number | null = null;
+  /** The pointer is over this chart (its crosshair is the user's, not one another chart set). */
+  private pointerInside = false;
   private format: PriceFormat = FALLBACK_PRICE_FORMAT;
   private timeSpanListeners = new Set<(span: TimeSpan | null) => void>();
   private hoverListeners = new Set<(time: number | null) => void>();
@@ -119,6 +121,7 @@ export class ChartController {
     this.chart.timeScale().subscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.chart.timeScale().subscribeSizeChange(this.onSizeChange);
     this.chart.subscribeCrosshairMove(this.onCrosshair);
+    opts.container.addEventListener('pointerenter', this.onPointerEnter);
     opts.container.addEventListener('pointerleave', this.onPointerLeave);
     this.setPriceFormat(this.format);
   }
@@ -342,6 +345,7 @@ export class ChartController {
     this.chart.timeScale().unsubscribeVisibleLogicalRangeChange(this.onRangeChange);
     this.chart.timeScale().unsubscribeSizeChange(this.onSizeChange);
     this.chart.unsubscribeCrosshairMove(this.onCrosshair);
+    this.opts.container.removeEventListener('pointerenter', this.onPointerEnter);
     this.opts.container.removeEventListener('pointerleave', this.onPointerLeave);
     this.chart.remove();
   }
@@ -394,6 +398,7 @@ export class ChartController {
     const store = stream.store;
     const { span: dirty, replaced } = stream.takeDirty();
     const received = stream.takeReceiveTimes();
+    let rewindowed = false;
     if (store.length === 0) {
       this.series.clear();
     } else {
@@ -408,6 +413,7 @@ export class ChartController {
       const stride = visible ? planStride(visible.to - visible.from, this.chart.timeScale().width(), this.series.stride) : this.series.stride;
       const next = planStridedWindow(data, this.series.window, visible, stride, DEFAULT_WINDOW);
       if (next) this.series.setWindow(store, next, true);
+      rewindowed = next !== null;
       const older = historyRequest(data, stream.hostFirst, visible, HISTORY_PAGE, DEFAULT_WINDOW);
       if (older) {
         this.counters.historyRequests++;
@@ -415,7 +421,9 @@ export class ChartController {
       }
       this.series.setLastPrice(store.lastBar());
     }
-    this.rebase(store);
+    // After a re-window the view is restored only at the next paint: the range read now is against the old window.
+    // The same bars stay on screen, so the anchor holds until the next flush.
+    if (!rewindowed) this.rebase(store);
     for (const o of this.overlays) o.sync(store, store.length === 0 ? null : this.series.window);
     if (store.length > 0) for (const f of this.followers) f.synced(store, this.series.window);
     this.recordLatency(received);
@@ -491,17 +499,25 @@ export class ChartController {
   };
 
   private readonly onCrosshair = (p: MouseEventParams): void => {
-    // A position with no pointer event behind it is one lightweight-charts re-applies after data or options change,
-    // often one another chart set here (showCrosshairAt): taken as this chart's hover, it would pull the other
-    // chart's crosshair (and legend) away from the pointer over it.
-    if (p.point && !p.sourceEvent) return;
+    // A position with no pointer event behind it is one lightweight-charts re-applies after data or the view
+    // changed. With the pointer over this chart it is the bar now under the still cursor (the legend follows it);
+    // without, it is one another chart set here (showCrosshairAt), and taken as this chart's hover it would pull
+    // the other chart's crosshair and legend away from the pointer over it.
+    if (p.point && !p.sourceEvent && !this.pointerInside) return;
     // No bar under the cursor (the right margin, the empty space of a wide zoom-out): the legend shows the newest bar.
     const next = p.point && p.time !== undefined && p.logical !== undefined ? this.series.rowAt(p.logical) : null;
     this.setHover(next);
   };
 
   /** lightweight-charts sends no crosshair leave when the series is replaced under the pointer (a re-window). */
-  private readonly onPointerLeave = (): void => this.setHover(null);
+  private readonly onPointerLeave = (): void => {
+    this.pointerInside = false;
+    this.setHover(null);
+  };
+
+  private readonly onPointerEnter = (): void => {
+    this.pointerInside = true;
+  };
 
   private setHover(next: number | null): void {
     if (next === this.hoverIndex) return;

@@ -160,11 +160,14 @@ export class GapMarkers implements ISeriesPrimitive<Time>, ChartFollower {
     const key = s && w ? `${s.generation}:${s.lo}:${s.hi}:${w.from}:${w.to}:${w.stride}` : '-';
     if (key === this.key) return;
     this.key = key;
+    const had = this.markers.length;
     this.markers = s ? gapMarkers(s, w, this.gaps) : [];
     this.times = this.markers.map((m) => ({ before: s!.time(m.before), after: s!.time(m.after) }));
     this.hoveredIndex = this.hitIndex();
     this.writeList();
-    this.requestUpdate?.();
+    // A full chart update: only when there is something to draw or to take away (the held rows change on every
+    // new bar, and the candles repaint then anyway).
+    if (had > 0 || this.markers.length > 0) this.requestUpdate?.();
   }
 
   private writeList(): void {

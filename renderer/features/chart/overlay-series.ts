@@ -108,12 +108,13 @@ export class OverlaySeries implements ISeriesPrimitive<Time> {
 
   /** Follows rows `window` of the chart's store `main` (null: the chart draws nothing); the line redraws. */
   sync(main: BarStore, window: SeriesWindow | null): void {
-    this.stream.takeDirty();
+    const { span, replaced } = this.stream.takeDirty();
     this.stream.takeReceiveTimes();
     this.main = main;
     this.window = window && window.to > window.from ? { ...window } : null;
     if (this.window && this.stream.store.length > 0) this.pageHistory(main, this.window);
-    this.redraw();
+    // The candles repaint when their own rows or window change; only the overlay's rows need a repaint asked for.
+    if (span !== null || replaced) this.redraw();
   }
 
   /** Nothing drawn (the chart draws nothing). */
