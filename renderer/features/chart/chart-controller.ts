@@ -204,12 +204,14 @@ export class ChartController {
    * -10% shows as the loss it is. The caller owns the streams (opens and closes them); the chart only draws them.
    */
   setOverlays(list: readonly { fqme: string; stream: BarStream }[]): void {
-    const keep = new Set(list.map((o) => o.stream));
-    for (const o of this.overlays) if (!keep.has(o.stream)) o.destroy();
-    const held = new Map(this.overlays.map((o) => [o.stream, o]));
+    // An overlay's colour is its place in the list (the toolbar's swatch): one that moved up is drawn anew in its new colour.
+    const colorAt = (i: number) => OVERLAY_COLORS[i % OVERLAY_COLORS.length]!;
+    const keep = new Map(list.map((o, i) => [o.stream, colorAt(i)]));
+    for (const o of this.overlays) if (keep.get(o.stream) !== o.color) o.destroy();
+    const held = new Map(this.overlays.filter((o) => keep.get(o.stream) === o.color).map((o) => [o.stream, o]));
     this.overlays = list.map(({ fqme, stream }, i) => {
       stream.paused = !this.active;
-      return held.get(stream) ?? new OverlaySeries(this.chart, this.series.candles, fqme, stream, OVERLAY_COLORS[i % OVERLAY_COLORS.length]!, this.logScale.format);
+      return held.get(stream) ?? new OverlaySeries(this.chart, this.series.candles, fqme, stream, colorAt(i), this.logScale.format);
     });
     const log = this.overlays.length > 0;
     this.chart.priceScale('right').applyOptions({
