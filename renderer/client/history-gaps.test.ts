@@ -102,4 +102,21 @@ describe('watchHistoryGaps', () => {
     expect(seen).toEqual([[gap(6000)]]);
     stop();
   });
+
+  it('asks again by itself after a failure, with backoff, until an answer comes', async () => {
+    const host = new FakeHost();
+    const client = new ApiClient(host.transport);
+    let down = 2;
+    host.handlers['history.gaps'] = () => {
+      if (down-- > 0) throw new ApiError('unavailable', 'datad.binance is restarting');
+      return [gap(6000)];
+    };
+    const seen: HistoryGap[][] = [];
+    const stop = watchHistoryGaps(client, FQME, 60, (g) => seen.push(g), 0, 10);
+    // Failed at once, again after 10 ms, then answered after 20 ms more: no gaps event needed.
+    for (let t = 0; seen.length === 0 && t < 2_000; t += 10) await wait(10);
+    expect(host.calls('history.gaps')).toHaveLength(3);
+    expect(seen).toEqual([[gap(6000)]]);
+    stop();
+  });
 });
