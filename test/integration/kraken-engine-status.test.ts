@@ -67,7 +67,9 @@ describe('kraken engine status', () => {
       // "Send anyway" answers a stale feed, not a closed engine.
       expect(await c.call('orders.submit', { order: fresh, confirmStale: true })).toMatchObject({ resp: 'error', reason: expect.stringMatching(reason) });
       const moved = { ...resting, price: quantize(mulDec(px, '0.6'), TICK) };
-      expect(await c.call('orders.submit', { order: moved })).toMatchObject({ resp: 'error', reason: expect.stringMatching(reason) });
+      // Refused as a change: the answer (and what other windows hear) is the order where it stands.
+      expect(await c.call('orders.submit', { order: moved })).toMatchObject({ resp: 'error', reason: expect.stringMatching(reason), req: { price: resting.price } });
+      expect(st.seen.filter((s) => s.oid === resting.oid && s.resp === 'error').at(-1)?.req).toMatchObject({ price: resting.price });
       // A retry of the order already working is not a new order: it gets its status, as always.
       expect(await c.call('orders.submit', { order: resting })).toMatchObject({ resp: 'open', oid: resting.oid });
       const active = await c.call('orders.active', {});

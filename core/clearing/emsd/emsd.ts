@@ -319,11 +319,11 @@ export class Emsd implements Service {
     // retried submit of an order already taken is not a new order (it gets its status below).
     const known = this.records.get(order.oid);
     const closed = order.execMode === 'live' && !(known && sameOrder(known.order, order)) ? this.engineClosed(order) : null;
-    if (closed) return this.reject(order, closed);
+    if (closed) return this.refuse(order, closed);
     if (order.execMode === 'live' && !confirmStale) {
       const feed = this.opts.hub.get(order.fqme);
       if (feed && (feed.link === 'stale' || feed.link === 'down')) {
-        return this.reject(order, `${STALE_MARKET_REASON}: ${order.fqme} is ${feed.link} (${feed.detail}); confirm to send anyway`);
+        return this.refuse(order, `${STALE_MARKET_REASON}: ${order.fqme} is ${feed.link} (${feed.detail}); confirm to send anyway`);
       }
     }
     const existing = this.records.get(order.oid);
@@ -366,6 +366,19 @@ export class Emsd implements Service {
     if (order.action === 'alert') return 'paperd';
     if (!BACKENDS[broker]?.brokerd) return { error: `${broker} has no trading endpoint here: use paper` };
     return broker;
+  }
+
+  /**
+   * A valid order refused before it is taken. A change of a working order is answered with that order as it stands
+   * (every window then keeps drawing it where it is), never with the refused change as if it were the order.
+   */
+  private refuse(order: Order, reason: string): Status {
+    const existing = this.records.get(order.oid);
+    if (!existing || isTerminal(existing.state)) return this.reject(order, reason);
+    const status: Status = { ...this.statusOf(existing), resp: 'error', reason, time: this.now() };
+    this.opts.log(`emsd: refused a change of ${order.oid}: ${reason}`);
+    this.show('status', status);
+    return status;
   }
 
   private reject(raw: unknown, reason: string): Status {
