@@ -28,6 +28,8 @@ export interface Notice {
   action?: { label: string; run: () => void };
   /** What the notice is about (a reconciliation report): shown once; once gone, the same key is not shown again. */
   key?: string;
+  /** Stays until clicked, and is never pushed out by newer notices. */
+  sticky?: boolean;
 }
 
 export interface NoticeOptions {
@@ -174,7 +176,8 @@ export const useOrders = create<OrdersStore>((set, get) => ({
     // A reconnect or another window's catch-up brings the same report again: it is shown while up, not twice.
     if (key !== undefined && (goneNotices.has(key) || get().notices.some((n) => n.key === key))) return;
     const id = ++noticeId;
-    set({ notices: [...get().notices, { id, text, tone, ...(action ? { action } : {}), ...(key !== undefined ? { key } : {}) }].slice(-4) });
+    const notice: Notice = { id, text, tone, ...(action ? { action } : {}), ...(key !== undefined ? { key } : {}), ...(sticky ? { sticky } : {}) };
+    set({ notices: keepNewest([...get().notices, notice], MAX_NOTICES) });
     // A question waits longer for its answer than a notice for a glance.
     if (!sticky) setTimeout(() => get().dismissNotice(id), action ? 20_000 : 6000);
   },
@@ -184,3 +187,15 @@ export const useOrders = create<OrdersStore>((set, get) => ({
     set({ notices: get().notices.filter((n) => n.id !== id) });
   },
 }));
+
+/** Notices on screen at once: past this the oldest passing ones go (a sticky one only when all are sticky). */
+const MAX_NOTICES = 4;
+
+function keepNewest(notices: Notice[], max: number): Notice[] {
+  const out = [...notices];
+  while (out.length > max) {
+    const i = out.findIndex((n) => !n.sticky);
+    out.splice(i < 0 ? 0 : i, 1);
+  }
+  return out;
+}

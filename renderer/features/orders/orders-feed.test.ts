@@ -159,6 +159,17 @@ describe('reconciliation notices', () => {
     }
     expect(useOrders.getState().notices.map((n) => [n.tone, n.key])).toEqual([['warn', 'reconcile:binance.live@300']]);
   });
+
+  it('positions that differ are not pushed out by later notices', async () => {
+    const { h, client } = host([]);
+    attachOrdersFeed(client, opts);
+    await settle();
+    h.event('reconcile', report('binance.live@400', true));
+    for (let i = 0; i < 6; i++) useOrders.getState().notify(`refused ${i}`, 'error');
+    const shown = useOrders.getState().notices;
+    expect(shown).toHaveLength(4);
+    expect(shown.map((n) => n.key ?? n.text)).toEqual(['reconcile:binance.live@400', 'refused 3', 'refused 4', 'refused 5']);
+  });
 });
 
 describe('reconcileText', () => {
