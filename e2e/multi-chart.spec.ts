@@ -20,10 +20,7 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
       .toEqual([2, 2]);
 
     // Search loads into the focused (new) chart only.
-    await terminal.search('eth');
-    await terminal.selectWithKeyboard(ETH);
-    await terminal.page.keyboard.press('Enter');
-    await terminal.waitForCandles(ETH);
+    await terminal.loadWithSearch(ETH);
     expect(await terminal.viewFqmes()).toEqual([XBT, ETH]);
     // Both draw: each legend shows a bar and keeps moving.
     const [left, right] = [terminal.views.nth(0), terminal.views.nth(1)];
@@ -97,10 +94,7 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
     await terminal.open(XBT);
     await terminal.waitForCandles(XBT);
     await terminal.split('column');
-    await terminal.search('sol');
-    await terminal.selectWithKeyboard(SOL);
-    await terminal.page.keyboard.press('Enter');
-    await terminal.waitForCandles(SOL);
+    await terminal.loadWithSearch(SOL);
     const [top, bottom] = [await terminal.views.nth(0).boundingBox(), await terminal.views.nth(1).boundingBox()];
     expect(bottom!.y).toBeGreaterThanOrEqual(top!.y + top!.height - 2);
     // Only the 1 m chart in the lower view.
@@ -117,10 +111,7 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
     await terminal.open(XBT);
     await terminal.waitForCandles(XBT);
     await terminal.split('row');
-    await terminal.search('eth');
-    await terminal.selectWithKeyboard(ETH);
-    await terminal.page.keyboard.press('Enter');
-    await terminal.waitForCandles(ETH);
+    await terminal.loadWithSearch(ETH);
     // A point well below xbt's market on the left chart, then the focus back on eth.
     const left = await terminal.focusView(0);
     const at = await terminal.pointNearLast(60, 60);
@@ -144,10 +135,7 @@ test.describe('several charts: splits, tabs, overlays, and the layout across a r
     await terminal.open(XBT);
     await terminal.waitForCandles(XBT);
     await terminal.split('row');
-    await terminal.search('eth');
-    await terminal.selectWithKeyboard(ETH);
-    await terminal.page.keyboard.press('Enter');
-    await terminal.waitForCandles(ETH);
+    await terminal.loadWithSearch(ETH);
     const [popup] = await Promise.all([terminal.page.context().waitForEvent('page'), terminal.focusedView.getByTestId('chart-popout').click()]);
     await expect(terminal.views).toHaveCount(1);
     expect(await terminal.viewFqmes()).toEqual([XBT]);

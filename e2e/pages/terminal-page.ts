@@ -478,6 +478,14 @@ export class TerminalPage {
   }
 
   /** ctrl-l from wherever the focus is, then types `pattern` (keyboard only). */
+  /** Loads `fqme` into the focused chart from the keyboard: ctrl-l, a few letters, the arrows to it, Enter; waits for its candles. */
+  async loadWithSearch(fqme: string): Promise<void> {
+    await this.search(fqme.split('.')[0]!.slice(0, 3));
+    await this.selectWithKeyboard(fqme);
+    await this.page.keyboard.press('Enter');
+    await this.waitForCandles(fqme);
+  }
+
   async search(pattern: string): Promise<void> {
     await this.page.keyboard.press('Control+l');
     await expect(this.searchBox).toBeFocused();
